@@ -1,0 +1,156 @@
+package dev.lintas.cli;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.lintas.gateway.Gateway;
+import dev.lintas.runtime.RuntimeContext;
+import dev.lintas.runtime.admin.AdminServer;
+import dev.lintas.runtime.config.ConfigException;
+import dev.lintas.runtime.config.ConfigProblem;
+
+/**
+ * One running Lintas: the shared runtime, the admin listener and the gateway, started from one config and
+ * reloaded or stopped as a whole. Reloads and the stop run one at a time on a control thread, never on an event
+ * loop.
+ */
+final class LintasServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LintasServer.class);
+
+    private final RuntimeContext context;
+    private final int threads;
+    private final ExecutorService control = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("lintas-control").daemon().factory());
+    private LintasConfig config;
+    private AdminServer admin;
+    private Gateway gateway;
+    private boolean stopped;
+
+    LintasServer(LintasConfig config, int threads) {
+        this.config = config;
+        this.context = new RuntimeContext(threads);
+        this.threads = threads;
+    }
+
+    /** Starts every configured part; throws when a listener cannot be bound. */
+    void start() throws IOException, InterruptedException {
+        log.info("Lintas {} starting from {} on {} event loop(s), {} transport", Version.get(), config.source(),
+                threads, context.transport().name().toLowerCase());
+        try {
+            if (config.admin() != null) {
+                admin = new AdminServer(context, () -> CompletableFuture.supplyAsync(this::reloadNow, control));
+                admin.start(config.admin()).get(10, TimeUnit.SECONDS);
+            }
+            if (config.gateway() != null) {
+                gateway = new Gateway(context);
+                gateway.start(config.gateway()).get(10, TimeUnit.SECONDS);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IOException(cause.getMessage(), cause);
+        }
+        if (config.broker() != null) {
+            log.warn("the broker section is read and checked, but this build does not include the broker yet; "
+                    + "no MQTT or AMQP listener is started");
+        }
+    }
+
+    /** Reads the config file again and applies it; runs on the control thread. */
+    CompletableFuture<String> reload() {
+        return CompletableFuture.supplyAsync(this::reloadNow, control);
+    }
+
+    private String reloadNow() {
+        if (stopped) {
+            throw new IllegalStateException("shutting down");
+        }
+        if (config.file() == null) {
+            log.info("reload: running on built-in defaults, there is no file to read");
+            return "nothing to reload: running on built-in defaults";
+        }
+        LintasConfig next;
+        try {
+            next = LintasConfig.load(config.file());
+        } catch (ConfigException e) {
+            log.error("reload refused, the running config stays: {} problem(s) in {}", e.problems().size(),
+                    config.file());
+            StringBuilder text = new StringBuilder("reload refused, the running config stays:");
+            for (ConfigProblem problem : e.problems()) {
+                log.error("  {}", problem);
+                text.append('\n').append(problem);
+            }
+            throw new IllegalArgumentException(text.toString());
+        }
+        if ((config.admin() == null) != (next.admin() == null)
+                || (next.admin() != null && !next.admin().listen().equals(config.admin().listen()))) {
+            log.warn("reload: the admin listener changed; that takes effect at the next restart");
+        }
+        try {
+            if (gateway != null && next.gateway() != null) {
+                gateway.reload(next.gateway()).get(10, TimeUnit.SECONDS);
+            } else if (gateway == null && next.gateway() != null) {
+                gateway = new Gateway(context);
+                gateway.start(next.gateway()).get(10, TimeUnit.SECONDS);
+            } else if (gateway != null) {
+                gateway.stop();
+                gateway = null;
+            }
+        } catch (IOException | ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("reload failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("reload interrupted", e);
+        }
+        config = new LintasConfig(next.file(), config.admin(), next.gateway(), next.broker());
+        log.info("reloaded {}", config.source());
+        return "reloaded " + config.source();
+    }
+
+    /** The gateway's bound address for a listener, for tests that bind port 0. */
+    InetSocketAddress gatewayAddress(String listener) {
+        return gateway == null ? null : gateway.address(listener);
+    }
+
+    InetSocketAddress adminAddress() {
+        return context.listeners().address("admin");
+    }
+
+    /** Stops accepting, drains requests in flight, and releases everything. */
+    @Override
+    public void close() {
+        try {
+            control.submit(this::stopNow).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            log.error("stop failed", e.getCause());
+        }
+        control.shutdown();
+    }
+
+    private void stopNow() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        log.info("stopping: draining requests in flight");
+        if (gateway != null) {
+            gateway.stop();
+        }
+        if (admin != null) {
+            admin.stop();
+        }
+        context.close();
+        log.info("stopped");
+    }
+}

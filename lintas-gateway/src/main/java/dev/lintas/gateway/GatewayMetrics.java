@@ -1,0 +1,87 @@
+package dev.lintas.gateway;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The gateway's meters. Meters for a route and upstream pair are looked up once and then cached, so that a
+ * request costs a map read and a few increments. Thread-safe.
+ */
+public final class GatewayMetrics {
+
+    private static final Duration[] LATENCY_BUCKETS = {
+            Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(30)};
+    private static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+
+    /** The meters of one route and upstream pair. */
+    public static final class RouteMeters {
+        private final Counter[] byStatusClass = new Counter[STATUS_CLASSES.length];
+        private final Timer total;
+        private final Timer upstream;
+
+        private RouteMeters(MeterRegistry registry, String route, String upstreamName) {
+            for (int i = 0; i < STATUS_CLASSES.length; i++) {
+                byStatusClass[i] = Counter.builder("lintas.gateway.requests")
+                        .description("Requests answered, by route, upstream and status class")
+                        .tags("route", route, "upstream", upstreamName, "status", STATUS_CLASSES[i])
+                        .register(registry);
+            }
+            total = Timer.builder("lintas.gateway.request.duration")
+                    .description("From the request's head to the end of the response")
+                    .tags("route", route, "upstream", upstreamName)
+                    .serviceLevelObjectives(LATENCY_BUCKETS)
+                    .register(registry);
+            upstream = Timer.builder("lintas.gateway.upstream.duration")
+                    .description("From connecting to the upstream to the end of its response")
+                    .tags("route", route, "upstream", upstreamName)
+                    .serviceLevelObjectives(LATENCY_BUCKETS)
+                    .register(registry);
+        }
+
+        public void record(int status, long totalNanos, long upstreamNanos) {
+            int index = status / 100 - 1;
+            if (index >= 0 && index < byStatusClass.length) {
+                byStatusClass[index].increment();
+            }
+            total.record(totalNanos, TimeUnit.NANOSECONDS);
+            if (upstreamNanos >= 0) {
+                upstream.record(upstreamNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    private final MeterRegistry registry;
+    private final ConcurrentHashMap<String, RouteMeters> routes = new ConcurrentHashMap<>();
+    private final AtomicInteger downstreamConnections = new AtomicInteger();
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder("lintas.gateway.downstream.connections", downstreamConnections, AtomicInteger::get)
+                .description("Open client connections").register(registry);
+    }
+
+    /** The meters for requests on {@code route} sent to {@code upstream}; "-" stands for none. */
+    public RouteMeters route(String route, String upstream) {
+        String key = route + '\u0000' + upstream;
+        RouteMeters meters = routes.get(key);
+        return meters != null ? meters : routes.computeIfAbsent(key, k -> new RouteMeters(registry, route, upstream));
+    }
+
+    public void downstreamOpened() {
+        downstreamConnections.incrementAndGet();
+    }
+
+    public void downstreamClosed() {
+        downstreamConnections.decrementAndGet();
+    }
+}

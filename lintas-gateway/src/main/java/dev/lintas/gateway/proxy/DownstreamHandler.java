@@ -1,0 +1,258 @@
+package dev.lintas.gateway.proxy;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The last handler of a client connection: starts one {@link ProxyExchange} per request, one at a time.
+ * Pipelined requests that arrive while an exchange runs wait in a queue and are answered in order. The channel
+ * does not read on its own (AUTO_READ is off): it reads when it waits for a request, when the exchange wants more
+ * of the request body, or while it drains a connection it is about to close.
+ * <p>
+ * Event loop only.
+ */
+final class DownstreamHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(DownstreamHandler.class);
+    /** After a final answer on a connection that still has request bytes coming, read and drop them this long. */
+    private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final long LINGER_BYTES = 1 << 20;
+
+    private final ProxyContext context;
+    private final DownstreamTimeouts timeouts;
+    private final ArrayDeque<Object> queued = new ArrayDeque<>(2);
+    private ChannelHandlerContext ctx;
+    private ProxyExchange current;
+    private boolean lingering;
+    private long lingered;
+    private ScheduledFuture<?> lingerTimer;
+
+    DownstreamHandler(ProxyContext context, DownstreamTimeouts timeouts) {
+        this.context = context;
+        this.timeouts = timeouts;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        context.metrics().downstreamOpened();
+        ctx.channel().closeFuture().addListener(f -> context.metrics().downstreamClosed());
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (lingering) {
+            discard(msg);
+            return;
+        }
+        if (!queued.isEmpty() || (current != null && !isBodyOfCurrent(msg))) {
+            queued.add(msg);
+            return;
+        }
+        handle(msg);
+    }
+
+    private boolean isBodyOfCurrent(Object msg) {
+        return msg instanceof HttpContent && !(msg instanceof HttpRequest) && !current.requestComplete();
+    }
+
+    private void handle(Object msg) {
+        if (msg instanceof HttpRequest request) {
+            if (!request.decoderResult().isSuccess()) {
+                ReferenceCountUtil.release(msg);
+                refuse(request.decoderResult().cause());
+                return;
+            }
+            timeouts.headReceived();
+            current = new ProxyExchange(this, ctx, context, request);
+            current.start();
+        } else if (msg instanceof HttpContent part && current != null) {
+            current.onRequestContent(part);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** Answers a request the decoder could not accept, then closes: the decoder drops all that follows. */
+    private void refuse(Throwable cause) {
+        HttpResponseStatus status;
+        if (cause instanceof TooLongHttpHeaderException) {
+            status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+        } else if (cause instanceof TooLongHttpLineException) {
+            status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
+        } else if (cause instanceof TooLongFrameException) {
+            status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+        } else {
+            status = HttpResponseStatus.BAD_REQUEST;
+        }
+        String reason = cause == null || cause.getMessage() == null ? "malformed request" : cause.getMessage();
+        log.debug("refusing request from {}: {} ({})", ctx.channel().remoteAddress(), status.code(), reason);
+        releaseQueued();
+        var response = LocalResponses.of(ctx.alloc(), status, status.reasonPhrase().toLowerCase() + ": "
+                + reason + "\n", false);
+        context.accessLog().log(System.currentTimeMillis(), String.valueOf(ctx.channel().remoteAddress()), "-", "-",
+                status.code(), response.content().readableBytes(), null, -1, 0);
+        ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> linger());
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.downstreamReadComplete();
+        }
+        readIfWanted();
+        ctx.fireChannelReadComplete();
+    }
+
+    /** Reads from the client if something here is waiting for its bytes. */
+    void readIfWanted() {
+        if (lingering) {
+            ctx.read();
+        } else if (queued.isEmpty() && (current == null || current.wantsBody())) {
+            ctx.read();
+        }
+    }
+
+    /**
+     * The exchange's response has been written.
+     *
+     * @param keepAlive whether the connection can carry another request
+     */
+    void exchangeDone(ProxyExchange exchange, boolean keepAlive) {
+        if (exchange != current) {
+            return;
+        }
+        boolean requestComplete = exchange.requestComplete();
+        current = null;
+        if (!keepAlive || context.draining()) {
+            if (requestComplete) {
+                releaseQueued();
+                ctx.close();
+            } else {
+                linger();
+            }
+            return;
+        }
+        timeouts.awaitRequest();
+        while (!queued.isEmpty() && (current == null || isBodyOfCurrent(queued.peek()))) {
+            handle(queued.poll());
+        }
+        readIfWanted();
+    }
+
+    /**
+     * Half-closes the connection and reads what the client still sends, for a short while, before closing it.
+     * Closing with unread bytes makes the kernel send a reset, which can destroy the answer before the client
+     * reads it.
+     */
+    private void linger() {
+        releaseQueued();
+        if (lingering || !ctx.channel().isActive()) {
+            return;
+        }
+        lingering = true;
+        if (ctx.channel() instanceof DuplexChannel duplex) {
+            duplex.shutdownOutput();
+        }
+        lingerTimer = ctx.executor().schedule(() -> {
+            ctx.close();
+        }, LINGER_NANOS, TimeUnit.NANOSECONDS);
+        ctx.read();
+    }
+
+    private void discard(Object msg) {
+        if (msg instanceof HttpContent part) {
+            lingered += part.content().readableBytes();
+        }
+        boolean last = msg instanceof LastHttpContent;
+        ReferenceCountUtil.release(msg);
+        if (last || lingered > LINGER_BYTES) {
+            ctx.close();
+        }
+    }
+
+    private void releaseQueued() {
+        Object msg;
+        while ((msg = queued.poll()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseQueued();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && current != null) {
+            current.downstreamWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            if (current != null) {
+                current.downstreamGone("idle timeout");
+            }
+            ctx.close();
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.downstreamGone("connection closed");
+            current = null;
+        }
+        releaseQueued();
+        if (lingerTimer != null) {
+            lingerTimer.cancel(false);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("client connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            log.warn("client connection {} failed", ctx.channel().remoteAddress(), cause);
+        }
+        ctx.close();
+    }
+
+    /** Whether this connection sits between requests, so that a drain may close it at once. */
+    boolean idle() {
+        return current == null && queued.isEmpty();
+    }
+}

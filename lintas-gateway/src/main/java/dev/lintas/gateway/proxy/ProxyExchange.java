@@ -1,0 +1,715 @@
+package dev.lintas.gateway.proxy;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.lintas.gateway.route.Route;
+import dev.lintas.gateway.route.RoutingTable;
+import dev.lintas.gateway.upstream.Server;
+import dev.lintas.gateway.upstream.Upstream;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * One request and its response, through the phases of a proxy: request filter, choose a peer, connect (or fail
+ * and choose again), send the request, filter the response, stream it back, log. The exchange decides retries,
+ * timeouts and health accounting; the handlers only carry events to it.
+ * <p>
+ * Threading: everything here runs on the downstream connection's event loop. Events from an upstream connection
+ * on another loop are moved onto this one first, and events from a connection the exchange no longer uses are
+ * dropped.
+ */
+final class ProxyExchange {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
+
+    /** Request body kept for replay on another server, for idempotent requests only. */
+    private static final long REPLAY_LIMIT = 64 * 1024;
+
+    enum State {
+        /** Filtering the request and choosing a server. */
+        STARTED,
+        /** Waiting for a connection to the chosen server. */
+        CONNECTING,
+        /** Request and response flowing between the two connections. */
+        PROXYING,
+        /** The connection became a tunnel after 101 Switching Protocols. */
+        TUNNEL,
+        /** The response is complete, or the exchange was abandoned. */
+        DONE;
+
+        boolean isOver() {
+            return this == TUNNEL || this == DONE;
+        }
+    }
+
+    private final DownstreamHandler downstream;
+    private final ChannelHandlerContext ctx;
+    private final ProxyContext context;
+    private final EventLoop loop;
+    private final HttpRequest request;
+    private final String method;
+    private final String target;
+    private final InetSocketAddress client;
+    private final long startNanos = System.nanoTime();
+    private final long startMillis = System.currentTimeMillis();
+    private final boolean idempotent;
+    private final boolean upgrade;
+    private final boolean head;
+    private boolean keepAlive;
+    private State state = State.STARTED;
+
+    private Route route;
+    private Upstream upstream;
+
+    // The request side.
+    private boolean requestComplete;
+    private long requestBodyBytes;
+    /** Body parts read while no connection was ready. */
+    private final ArrayDeque<HttpContent> unsent = new ArrayDeque<>(2);
+    /** Body parts already sent, kept for a retry while they fit under {@link #REPLAY_LIMIT}. */
+    private List<HttpContent> replay;
+    private long replayBytes;
+    private boolean replayable;
+    /** Whether any byte of the request has been sent to any upstream. */
+    private boolean anySent;
+    /** Whether the whole request has been sent on the current connection. */
+    private boolean requestSent;
+
+    // The attempts.
+    private final List<Server> tried = new ArrayList<>(2);
+    private int attempts;
+    private boolean freshRetried;
+    private Server server;
+    private UpstreamHandler conn;
+    /** Whether {@link #server} counts this exchange among its requests in flight. */
+    private boolean attemptActive;
+    private long upstreamStart = -1;
+    private ScheduledFuture<?> responseTimer;
+
+    // The response side.
+    private boolean responseStarted;
+    private boolean interim;
+    private boolean upstreamPaused;
+    private int status;
+    private long responseBytes;
+
+    ProxyExchange(DownstreamHandler downstream, ChannelHandlerContext ctx, ProxyContext context,
+            HttpRequest request) {
+        this.downstream = downstream;
+        this.ctx = ctx;
+        this.context = context;
+        this.loop = ctx.channel().eventLoop();
+        this.request = request;
+        this.method = request.method().name();
+        this.target = request.uri();
+        this.client = (InetSocketAddress) ctx.channel().remoteAddress();
+        HttpMethod m = request.method();
+        this.head = m.equals(HttpMethod.HEAD);
+        this.idempotent = head || m.equals(HttpMethod.GET) || m.equals(HttpMethod.PUT)
+                || m.equals(HttpMethod.DELETE) || m.equals(HttpMethod.OPTIONS) || m.equals(HttpMethod.TRACE);
+        this.replayable = idempotent;
+        this.upgrade = Forwarding.isUpgrade(request);
+        this.keepAlive = HttpUtil.isKeepAlive(request) && !upgrade;
+    }
+
+    State state() {
+        return state;
+    }
+
+    boolean requestComplete() {
+        return requestComplete;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Phase 1: request filter, and phase 2: choose a peer.
+
+    void start() {
+        String host = requestHost();
+        if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)
+                && request.headers().getAll(HttpHeaderNames.HOST).size() != 1) {
+            respondLocally(HttpResponseStatus.BAD_REQUEST, "HTTP/1.1 requests need exactly one Host header\n");
+            return;
+        }
+        long contentLength = HttpUtil.getContentLength(request, -1L);
+        if (contentLength > context.listener().maxBodySize()) {
+            respondLocally(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body is larger than "
+                    + context.listener().maxBodySize() + " bytes\n");
+            return;
+        }
+        String path = requestPath();
+        RoutingTable table = context.table();
+        route = table.match(host, path);
+        if (route == null) {
+            respondLocally(HttpResponseStatus.NOT_FOUND, table.isEmpty()
+                    ? LocalResponses.NO_ROUTES
+                    : "no route matches host '" + (host == null ? "" : host) + "' and path '" + path + "'\n");
+            return;
+        }
+        upstream = route.upstream();
+        Forwarding.toUpstream(request, client, "http", upgrade);
+        Server first = upstream.choose(clientKey(), tried, System.nanoTime());
+        if (first == null) {
+            respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no server of upstream '" + upstream.name()
+                    + "' is available; try again shortly\n");
+            return;
+        }
+        attempt(first, false);
+    }
+
+    /** The host the request is for, lower case and without a port, from the absolute-form target or Host. */
+    private String requestHost() {
+        String authority = null;
+        if (target.regionMatches(true, 0, "http://", 0, 7) || target.regionMatches(true, 0, "https://", 0, 8)) {
+            int start = target.indexOf("//") + 2;
+            int end = target.indexOf('/', start);
+            authority = target.substring(start, end < 0 ? target.length() : end);
+        }
+        if (authority == null) {
+            authority = request.headers().get(HttpHeaderNames.HOST);
+        }
+        if (authority == null || authority.isEmpty()) {
+            return null;
+        }
+        int colon = authority.startsWith("[") ? authority.indexOf(']') + 1 : authority.lastIndexOf(':');
+        String host = colon > 0 && colon < authority.length() && authority.charAt(colon) == ':'
+                ? authority.substring(0, colon) : authority;
+        return host.toLowerCase(Locale.ROOT);
+    }
+
+    /** The path of the target without its query; an absolute-form target is turned into origin form. */
+    private String requestPath() {
+        String uri = target;
+        if (uri.regionMatches(true, 0, "http://", 0, 7) || uri.regionMatches(true, 0, "https://", 0, 8)) {
+            int slash = uri.indexOf('/', uri.indexOf("//") + 2);
+            uri = slash < 0 ? "/" : uri.substring(slash);
+            request.setUri(uri);
+        }
+        int query = uri.indexOf('?');
+        return query < 0 ? uri : uri.substring(0, query);
+    }
+
+    private long clientKey() {
+        byte[] address = client.getAddress() != null
+                ? client.getAddress().getAddress()
+                : client.getHostString().getBytes(StandardCharsets.UTF_8);
+        long h = 0xcbf29ce484222325L;
+        for (byte b : address) {
+            h = (h ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        return h ^ (h >>> 33);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Phase 3: connected, or failed to connect.
+
+    /**
+     * Starts an attempt on {@code target}.
+     *
+     * @param fresh open a new connection rather than take one from the pool
+     */
+    private void attempt(Server target, boolean fresh) {
+        state = State.CONNECTING;
+        server = target;
+        attempts++;
+        if (!tried.contains(target)) {
+            tried.add(target);
+        }
+        target.requestStarted();
+        attemptActive = true;
+        long now = System.nanoTime();
+        if (upstreamStart < 0) {
+            upstreamStart = now;
+        }
+        Channel pooled = fresh ? null : target.pool().acquire(loop, now);
+        if (pooled != null) {
+            connected(UpstreamHandler.of(pooled), true);
+            return;
+        }
+        context.connect(upstream, target, loop).addListener((ChannelFutureListener) future -> {
+            if (state != State.CONNECTING || server != target) {
+                // The exchange ended while the connection was being made; keep the connection for someone else.
+                if (future.isSuccess() && !target.pool().release(future.channel(), System.nanoTime())) {
+                    future.channel().close();
+                }
+                return;
+            }
+            if (future.isSuccess()) {
+                connected(UpstreamHandler.of(future.channel()), false);
+            } else {
+                failed(null, ProxyFailure.CONNECT_FAILED, describe(future.cause()));
+            }
+        });
+    }
+
+    private void connected(UpstreamHandler handler, boolean fromPool) {
+        conn = handler;
+        handler.attach(this, fromPool);
+        state = State.PROXYING;
+        requestSent = false;
+        upstreamPaused = false;
+        Channel channel = handler.channel();
+        // Phase 4: the upstream request. Forwarding headers were set once in start(); a retry sends the same head.
+        channel.write(request);
+        anySent = true;
+        if (!idempotent) {
+            replayable = false;
+        }
+        if (replay != null) {
+            for (HttpContent part : replay) {
+                write(channel, part.retainedDuplicate());
+            }
+        }
+        HttpContent part;
+        while ((part = unsent.poll()) != null) {
+            send(part);
+        }
+        channel.flush();
+        channel.read();
+        if (!requestComplete) {
+            downstream.readIfWanted();
+        }
+    }
+
+    /** Sends one body part on the current connection, keeping a copy for replay while that is allowed. */
+    private void send(HttpContent part) {
+        if (replayable) {
+            replayBytes += part.content().readableBytes();
+            if (replayBytes > REPLAY_LIMIT) {
+                releaseReplay();
+            } else {
+                if (replay == null) {
+                    replay = new ArrayList<>(4);
+                }
+                replay.add(part.retainedDuplicate());
+            }
+        }
+        write(conn.channel(), part);
+    }
+
+    private void write(Channel channel, HttpContent part) {
+        channel.write(part, channel.voidPromise());
+        if (part instanceof LastHttpContent) {
+            requestSent = true;
+            armResponseTimer();
+        }
+    }
+
+    private void releaseReplay() {
+        replayable = false;
+        if (replay != null) {
+            replay.forEach(ReferenceCountUtil::release);
+            replay = null;
+        }
+    }
+
+    private void armResponseTimer() {
+        long timeout = upstream.config().responseTimeout().toNanos();
+        UpstreamHandler timed = conn;
+        responseTimer = loop.schedule(() -> failed(timed, ProxyFailure.RESPONSE_TIMEOUT, "no response head within "
+                + upstream.config().responseTimeout().toMillis() + "ms"), timeout, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelResponseTimer() {
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+            responseTimer = null;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // The request body, as it arrives from downstream.
+
+    /** Whether the downstream should read more of the request body now. */
+    boolean wantsBody() {
+        if (requestComplete) {
+            return false;
+        }
+        return switch (state) {
+            case PROXYING -> conn.channel().isWritable();
+            case DONE -> true; // answered already: the rest of the body is read and dropped
+            default -> false;
+        };
+    }
+
+    void onRequestContent(HttpContent part) {
+        if (!part.decoderResult().isSuccess()) {
+            part.release();
+            requestComplete = true;
+            badRequestBody(HttpResponseStatus.BAD_REQUEST, "malformed request body: "
+                    + part.decoderResult().cause().getMessage() + "\n");
+            return;
+        }
+        requestBodyBytes += part.content().readableBytes();
+        if (part instanceof LastHttpContent) {
+            requestComplete = true;
+        }
+        if (requestBodyBytes > context.listener().maxBodySize()) {
+            part.release();
+            badRequestBody(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "request body is larger than " + context.listener().maxBodySize() + " bytes\n");
+            return;
+        }
+        switch (state) {
+            case PROXYING -> send(part);
+            case STARTED, CONNECTING -> unsent.add(part);
+            default -> part.release();
+        }
+    }
+
+    /** The request body cannot be accepted: stop the attempt and answer, or cut the connection if too late. */
+    private void badRequestBody(HttpResponseStatus answer, String text) {
+        keepAlive = false;
+        if (state.isOver()) {
+            return;
+        }
+        dropConnection();
+        if (responseStarted) {
+            abandon("request body refused after the response began");
+        } else {
+            respondLocally(answer, text);
+        }
+    }
+
+    void downstreamReadComplete() {
+        if (state == State.PROXYING && conn != null) {
+            conn.channel().flush();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Phase 5: the response, as it arrives from upstream. Each entry point first moves onto this loop.
+
+    void fromUpstream(UpstreamHandler from, Object message) {
+        if (loop.inEventLoop()) {
+            onUpstreamMessage(from, message);
+        } else {
+            loop.execute(() -> onUpstreamMessage(from, message));
+        }
+    }
+
+    void upstreamReadComplete(UpstreamHandler from) {
+        if (loop.inEventLoop()) {
+            onUpstreamReadComplete(from);
+        } else {
+            loop.execute(() -> onUpstreamReadComplete(from));
+        }
+    }
+
+    void upstreamWritable(UpstreamHandler from) {
+        if (loop.inEventLoop()) {
+            if (from == conn) {
+                downstream.readIfWanted();
+            }
+        } else {
+            loop.execute(() -> upstreamWritable(from));
+        }
+    }
+
+    void upstreamFailed(UpstreamHandler from, ProxyFailure failure, String why) {
+        if (loop.inEventLoop()) {
+            failed(from, failure, why);
+        } else {
+            loop.execute(() -> failed(from, failure, why));
+        }
+    }
+
+    private void onUpstreamMessage(UpstreamHandler from, Object message) {
+        if (from != conn || state != State.PROXYING) {
+            ReferenceCountUtil.release(message);
+            return;
+        }
+        if (message instanceof HttpResponse response) {
+            if (!onResponseHead(response)) {
+                ReferenceCountUtil.release(message);
+                return;
+            }
+        }
+        if (message instanceof HttpContent part) {
+            onResponseContent(part);
+        }
+    }
+
+    /** @return whether the exchange goes on with this response; false when it was dropped */
+    private boolean onResponseHead(HttpResponse response) {
+        if (!response.decoderResult().isSuccess()) {
+            failed(conn, ProxyFailure.BAD_RESPONSE, "invalid response: " + response.decoderResult().cause());
+            return false;
+        }
+        int code = response.status().code();
+        if (code >= 100 && code < 200 && code != 101) {
+            // An interim response (100 Continue, 103 Early Hints) goes to the client; the final one follows.
+            Forwarding.removeHopByHop(response.headers());
+            interim = true;
+            ctx.write(response);
+            return true;
+        }
+        cancelResponseTimer();
+        if (code == 101) {
+            if (!upgrade) {
+                failed(conn, ProxyFailure.BAD_RESPONSE, "101 Switching Protocols to a request that did not ask");
+                return false;
+            }
+            startTunnel(response);
+            return false;
+        }
+        if ((code == 502 || code == 503) && requestComplete && mayRetry(ProxyFailure.UPSTREAM_UNAVAILABLE)) {
+            failed(conn, ProxyFailure.UPSTREAM_UNAVAILABLE, "status " + code);
+            return false;
+        }
+        server.recordSuccess();
+        status = code;
+        boolean bodyless = head || code == 204 || code == 304;
+        if (!requestComplete || context.draining()) {
+            keepAlive = false; // the rest of the request would have to be read and dropped first
+        }
+        keepAlive = Forwarding.toDownstream(response, request.protocolVersion(), keepAlive, false, bodyless);
+        responseStarted = true;
+        ctx.write(response);
+        return true;
+    }
+
+    private void onResponseContent(HttpContent part) {
+        if (interim) {
+            part.release();
+            if (part instanceof LastHttpContent) {
+                interim = false;
+            }
+            return;
+        }
+        if (!part.decoderResult().isSuccess()) {
+            part.release();
+            abandon("upstream response broke off: " + part.decoderResult().cause());
+            return;
+        }
+        responseBytes += part.content().readableBytes();
+        if (part instanceof LastHttpContent) {
+            responseComplete(ctx.writeAndFlush(part));
+        } else {
+            ctx.write(part, ctx.voidPromise());
+        }
+    }
+
+    private void onUpstreamReadComplete(UpstreamHandler from) {
+        if (from != conn || state != State.PROXYING) {
+            return;
+        }
+        ctx.flush();
+        if (ctx.channel().isWritable()) {
+            from.channel().read();
+        } else {
+            upstreamPaused = true; // resumed by downstreamWritable()
+        }
+    }
+
+    void downstreamWritable() {
+        if (upstreamPaused && conn != null && state == State.PROXYING) {
+            upstreamPaused = false;
+            conn.channel().read();
+        }
+    }
+
+    private void responseComplete(ChannelFuture written) {
+        UpstreamHandler finished = conn;
+        conn = null;
+        finished.detach();
+        Channel channel = finished.channel();
+        if (!requestSent || !(finished.server().pool().release(channel, System.nanoTime()))) {
+            channel.close();
+        }
+        finish();
+        written.addListener((ChannelFutureListener) f -> downstream.exchangeDone(this, keepAlive && f.isSuccess()));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // WebSocket and other upgrades: after 101 the two connections become one tunnel.
+
+    private void startTunnel(HttpResponse response) {
+        UpstreamHandler tunneled = conn;
+        conn = null;
+        tunneled.startTunnel();
+        server.recordSuccess();
+        status = 101;
+        responseStarted = true;
+        Forwarding.toDownstream(response, request.protocolVersion(), false, true, true);
+        finish();
+        state = State.TUNNEL;
+        ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                Tunnel.join(ctx.channel(), tunneled);
+            } else {
+                tunneled.channel().close();
+                ctx.close();
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Failures and retries.
+
+    private boolean mayRetry(ProxyFailure failure) {
+        if (!failure.retryable() || attempts > upstream.config().retries()) {
+            return false;
+        }
+        if (System.nanoTime() - startNanos > upstream.config().totalTimeout().toNanos()) {
+            return false;
+        }
+        // Once any byte is out, only an idempotent request whose sent body is still held may be sent again.
+        return !anySent || replayable;
+    }
+
+    private void failed(UpstreamHandler from, ProxyFailure failure, String why) {
+        if (from != conn || state.isOver()) {
+            return;
+        }
+        cancelResponseTimer();
+        Server failedServer = server;
+        boolean wasReused = from != null && from.reused();
+        dropConnection();
+        endAttempt();
+        if (responseStarted) {
+            abandon("upstream " + failedServer.label() + " failed mid-response: " + why);
+            return;
+        }
+        if (failure == ProxyFailure.UPSTREAM_RESET && wasReused && !freshRetried && mayRetry(failure)) {
+            // A pooled connection that the server closed while it sat idle: not the server's fault.
+            freshRetried = true;
+            upstream.countRetry(false);
+            attempts--;
+            attempt(failedServer, true);
+            return;
+        }
+        long now = System.nanoTime();
+        if (failure.countsAgainstServer()) {
+            upstream.failed(failedServer, why, now);
+        }
+        if (mayRetry(failure)) {
+            Server next = upstream.choose(clientKey(), tried, now);
+            if (next != null) {
+                upstream.countRetry(true);
+                log.debug("{} {}: {} failed ({}), trying {}", method, target, failedServer.label(), why, next);
+                attempt(next, false);
+                return;
+            }
+        }
+        log.debug("{} {}: {} failed ({}), no attempt left", method, target, failedServer.label(), why);
+        respondLocally(failure.status(), failure.status().code() == 504
+                ? "upstream '" + upstream.name() + "' did not answer in time\n"
+                : "upstream '" + upstream.name() + "' failed: " + why + "\n");
+    }
+
+    private void endAttempt() {
+        if (attemptActive) {
+            attemptActive = false;
+            server.requestEnded();
+        }
+    }
+
+    /** Stops using the current upstream connection, which is closed: it is mid-exchange and cannot be reused. */
+    private void dropConnection() {
+        cancelResponseTimer();
+        UpstreamHandler dropped = conn;
+        if (dropped != null) {
+            conn = null;
+            dropped.detach();
+            dropped.channel().close();
+        }
+    }
+
+    /** The client went away or idled out: stop everything. */
+    void downstreamGone(String why) {
+        if (state.isOver()) {
+            return;
+        }
+        dropConnection();
+        if (status == 0) {
+            status = 499; // the client closed the connection before the response
+        }
+        log.debug("{} {}: downstream gone: {}", method, target, why);
+        finish();
+    }
+
+    /** Part of the response was sent already, so the only honest end is to cut the client's connection. */
+    private void abandon(String why) {
+        log.warn("{} {}: {}; closing the client connection", method, target, why);
+        dropConnection();
+        keepAlive = false;
+        finish();
+        ctx.close();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Answers the gateway gives itself.
+
+    private void respondLocally(HttpResponseStatus answer, String text) {
+        status = answer.code();
+        if (!requestComplete || context.draining()) {
+            keepAlive = false;
+        }
+        var response = LocalResponses.of(ctx.alloc(), answer, text, keepAlive);
+        if (answer.code() == 503) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
+        }
+        responseBytes = response.content().readableBytes();
+        finish();
+        ctx.writeAndFlush(response).addListener((ChannelFutureListener) f ->
+                downstream.exchangeDone(this, keepAlive && f.isSuccess()));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Phase 6: logging. Runs once per exchange.
+
+    private static String describe(Throwable cause) {
+        if (cause == null) {
+            return "failed";
+        }
+        String message = cause.getMessage();
+        return message == null ? cause.getClass().getSimpleName() : message;
+    }
+
+    private void finish() {
+        if (state == State.DONE || state == State.TUNNEL) {
+            return;
+        }
+        state = State.DONE;
+        cancelResponseTimer();
+        endAttempt();
+        releaseReplay();
+        HttpContent part;
+        while ((part = unsent.poll()) != null) {
+            part.release();
+        }
+        long now = System.nanoTime();
+        long total = now - startNanos;
+        long upstreamTime = upstreamStart < 0 ? -1 : now - upstreamStart;
+        context.metrics().route(route == null ? "-" : route.label(), upstream == null ? "-" : upstream.name())
+                .record(status, total, upstreamTime);
+        context.accessLog().log(startMillis, client.getAddress() == null ? client.getHostString()
+                        : client.getAddress().getHostAddress(), method, target, status, responseBytes,
+                server == null ? null : server.label(), upstreamTime, total);
+    }
+}
