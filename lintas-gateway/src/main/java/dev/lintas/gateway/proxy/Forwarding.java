@@ -33,10 +33,16 @@ final class Forwarding {
     private Forwarding() {
     }
 
-    /** Whether the request asks to switch protocols (a WebSocket handshake, for one). */
+    /**
+     * Whether the request asks to switch protocols (a WebSocket handshake, for one). An upgrade to h2c does not
+     * count: upstream connections speak HTTP/1.1, so the offer is dropped with the other hop-by-hop headers and
+     * the request goes on as plain HTTP/1.1, as RFC 9110 section 7.8 lets a server do.
+     */
     static boolean isUpgrade(HttpRequest request) {
         HttpHeaders headers = request.headers();
-        return headers.contains(HttpHeaderNames.UPGRADE)
+        String upgrade = headers.get(HttpHeaderNames.UPGRADE);
+        return upgrade != null
+                && !upgrade.regionMatches(true, 0, "h2c", 0, 3)
                 && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
     }
 

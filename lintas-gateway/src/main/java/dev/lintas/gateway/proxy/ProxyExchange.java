@@ -132,7 +132,7 @@ final class ProxyExchange {
                 || m.equals(HttpMethod.DELETE) || m.equals(HttpMethod.OPTIONS) || m.equals(HttpMethod.TRACE);
         this.replayable = idempotent;
         this.upgrade = Forwarding.isUpgrade(request);
-        this.keepAlive = HttpUtil.isKeepAlive(request) && !upgrade;
+        this.keepAlive = HttpUtil.isKeepAlive(request);
     }
 
     State state() {
