@@ -123,18 +123,18 @@ final class HealthChecker {
 
         /** Ends the current check; later calls for the same check do nothing. */
         void done(boolean ok, String why, Channel channel) {
+            boolean first = running;
+            running = false;
+            // Closing notifies the close listener at once, which calls back here: the check must be over first.
             if (channel != null) {
                 channel.close();
             }
-            if (!running) {
-                return;
-            }
-            running = false;
-            if (stopped.get()) {
+            if (!first || stopped.get()) {
                 return;
             }
             if (ok) {
                 failures = 0;
+                server.checkPassed(System.nanoTime());
                 if (!server.isCheckedUp() && ++successes >= config.rise()) {
                     server.checkedUp(true);
                     log.info("upstream {}: server {} is up ({} check(s) passed)", upstream.name(), server.label(),

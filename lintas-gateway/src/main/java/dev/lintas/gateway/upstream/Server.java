@@ -89,6 +89,13 @@ public final class Server {
         checkedUp = up;
     }
 
+    /** A passed active check ends a passive timeout: the server has just shown that it answers. */
+    void checkPassed(long nowNanos) {
+        if (nowNanos - downUntil < 0) {
+            downUntil = nowNanos;
+        }
+    }
+
     /**
      * Counts a failed attempt. {@code max-fails} failures within {@code fail-timeout} take the server out for
      * {@code fail-timeout}; a {@code max-fails} of 0 turns passive checks off.

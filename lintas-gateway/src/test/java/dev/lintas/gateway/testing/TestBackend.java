@@ -68,7 +68,9 @@ public final class TestBackend implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private final Map<String, AtomicInteger> byPath = new ConcurrentHashMap<>();
     private final AtomicLong bytesReceived = new AtomicLong();
+    private final AtomicLong bytesSent = new AtomicLong();
     private volatile boolean unhealthy;
+    private volatile boolean resetRequests;
     private volatile Channel server;
     private volatile int port;
 
@@ -128,8 +130,18 @@ public final class TestBackend implements AutoCloseable {
         return bytesReceived.get();
     }
 
+    /** Body bytes written by {@code /bytes/N} so far. */
+    public long bytesSent() {
+        return bytesSent.get();
+    }
+
     public void unhealthy(boolean value) {
         unhealthy = value;
+    }
+
+    /** While set, every request head is answered by resetting the connection, as a crashing handler would. */
+    public void resetRequests(boolean value) {
+        resetRequests = value;
     }
 
     /** Closes the listener and resets every open connection, as a crash would. */
@@ -167,6 +179,12 @@ public final class TestBackend implements AutoCloseable {
                 path = query < 0 ? uri : uri.substring(0, query);
                 byPath.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
                 received = 0;
+                if (resetRequests) {
+                    ReferenceCountUtil.release(msg);
+                    ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                    ctx.close();
+                    return;
+                }
                 if (path.equals("/ws")) {
                     ctx.pipeline().addLast(new HttpObjectAggregator(8192),
                             new WebSocketServerProtocolHandler("/ws"), new WebSocketEcho());
@@ -220,7 +238,7 @@ public final class TestBackend implements AutoCloseable {
                 HttpUtil.setContentLength(head, size);
                 head.headers().set("X-Backend", name);
                 ctx.write(head);
-                new Streamer(ctx, size).run();
+                new Streamer(ctx, size, bytesSent).run();
             } else if (path.startsWith("/status/")) {
                 send(ctx, HttpResponseStatus.valueOf(Integer.parseInt(path.substring(8))), "");
             } else if (path.equals("/headers")) {
@@ -253,11 +271,13 @@ public final class TestBackend implements AutoCloseable {
         private static final ByteBuf CHUNK = Unpooled.unreleasableBuffer(
                 Unpooled.directBuffer(16 * 1024).writeZero(16 * 1024).asReadOnly());
         private final ChannelHandlerContext ctx;
+        private final AtomicLong sent;
         private long remaining;
 
-        Streamer(ChannelHandlerContext ctx, long size) {
+        Streamer(ChannelHandlerContext ctx, long size, AtomicLong sent) {
             this.ctx = ctx;
             this.remaining = size;
+            this.sent = sent;
         }
 
         @Override
@@ -265,6 +285,7 @@ public final class TestBackend implements AutoCloseable {
             while (remaining > 0 && ctx.channel().isWritable()) {
                 int size = (int) Math.min(remaining, CHUNK.readableBytes());
                 remaining -= size;
+                sent.addAndGet(size);
                 ctx.write(new DefaultHttpContent(CHUNK.retainedSlice(0, size)));
             }
             if (remaining == 0) {
