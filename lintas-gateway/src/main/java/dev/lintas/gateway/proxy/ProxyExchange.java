@@ -478,8 +478,16 @@ final class ProxyExchange {
             return false;
         }
         if ((code == 502 || code == 503) && requestComplete && mayRetry(ProxyFailure.UPSTREAM_UNAVAILABLE)) {
-            failed(conn, ProxyFailure.UPSTREAM_UNAVAILABLE, "status " + code);
-            return false;
+            // Only worth dropping this answer if another server can give a better one; else it goes through.
+            Server next = upstream.choose(clientKey(), tried, System.nanoTime());
+            if (next != null) {
+                cancelResponseTimer();
+                Server failedServer = server;
+                dropConnection();
+                endAttempt();
+                moveOn(failedServer, ProxyFailure.UPSTREAM_UNAVAILABLE, "status " + code, next);
+                return false;
+            }
         }
         server.recordSuccess();
         status = code;
@@ -603,18 +611,13 @@ final class ProxyExchange {
             attempt(failedServer, true);
             return;
         }
-        long now = System.nanoTime();
-        if (failure.countsAgainstServer()) {
-            upstream.failed(failedServer, why, now);
+        Server next = mayRetry(failure) ? upstream.choose(clientKey(), tried, System.nanoTime()) : null;
+        if (next != null) {
+            moveOn(failedServer, failure, why, next);
+            return;
         }
-        if (mayRetry(failure)) {
-            Server next = upstream.choose(clientKey(), tried, now);
-            if (next != null) {
-                upstream.countRetry(true);
-                log.debug("{} {}: {} failed ({}), trying {}", method, target, failedServer.label(), why, next);
-                attempt(next, false);
-                return;
-            }
+        if (failure.countsAgainstServer()) {
+            upstream.failed(failedServer, why, System.nanoTime());
         }
         log.debug("{} {}: {} failed ({}), no attempt left", method, target, failedServer.label(), why);
         respondLocally(failure.status(), failure.status().code() == 504
@@ -627,6 +630,16 @@ final class ProxyExchange {
             attemptActive = false;
             server.requestEnded();
         }
+    }
+
+    /** Counts the failure against {@code failedServer} and starts the next attempt on {@code next}. */
+    private void moveOn(Server failedServer, ProxyFailure failure, String why, Server next) {
+        if (failure.countsAgainstServer()) {
+            upstream.failed(failedServer, why, System.nanoTime());
+        }
+        upstream.countRetry(true);
+        log.debug("{} {}: {} failed ({}), trying {}", method, target, failedServer.label(), why, next);
+        attempt(next, false);
     }
 
     /** Stops using the current upstream connection, which is closed: it is mid-exchange and cannot be reused. */
