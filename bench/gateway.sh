@@ -1,0 +1,408 @@
+#!/usr/bin/env bash
+# bench/gateway.sh: a load comparison of the Lintas gateway against nginx and HAProxy, as reverse proxies in front
+# of one and the same nginx backend, all on 127.0.0.1.
+#
+#   wrk ──> Lintas  (127.0.0.1:PORT_BASE)   ─┐
+#   wrk ──> nginx   (127.0.0.1:PORT_BASE+2) ─┼──> nginx backend (127.0.0.1:PORT_BASE+1), GET / -> 200 "hello\n"
+#   wrk ──> HAProxy (127.0.0.1:PORT_BASE+3) ─┘
+#
+# Each proxy runs at its default worker count (Lintas: one event loop per core; nginx: worker_processes auto;
+# HAProxy: one thread per core), with access logging off for all three and keep-alive to the backend for all
+# three. Each is warmed, then wrk drives them in turn, alternating between the three for ROUNDS rounds (the order
+# rotates each round so no proxy always runs first or last), and the script prints per-round and median req/s and
+# p99 latency, the Lintas/nginx and Lintas/HAProxy ratios, and the machine facts.
+#
+# Usage: bench/gateway.sh            (from anywhere; it finds the repo root from its own path)
+# Options, as environment variables:
+#   DURATION=10     seconds per measured wrk run
+#   ROUNDS=3        rounds; each round runs wrk once against each proxy
+#   CONNECTIONS=50  wrk connections (-c)
+#   THREADS=1       wrk threads (-t)
+#   WARMUP=5        seconds of unmeasured load per proxy before the first round
+#   PORT_BASE=18080 Lintas listens here, the backend on +1, nginx on +2, HAProxy on +3 (all must be free)
+#   KEEP=1          keep the work dir (configs and logs) after a successful run; it is always kept on failure
+#
+# It installs nginx, haproxy, wrk and curl with apt-get when they are missing (as root), builds Lintas through
+# ./lintas on first use, starts every server itself in a temp dir, and stops every process it started, by PID, when
+# it exits, fails or is interrupted. It never touches /etc/nginx, /etc/haproxy or any system service.
+set -euo pipefail
+
+DURATION=${DURATION:-10}
+ROUNDS=${ROUNDS:-3}
+CONNECTIONS=${CONNECTIONS:-50}
+THREADS=${THREADS:-1}
+WARMUP=${WARMUP:-5}
+PORT_BASE=${PORT_BASE:-18080}
+KEEP=${KEEP:-0}
+
+LINTAS_PORT=$PORT_BASE
+BACKEND_PORT=$((PORT_BASE + 1))
+NGINX_PORT=$((PORT_BASE + 2))
+HAPROXY_PORT=$((PORT_BASE + 3))
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# nginx and haproxy live in /usr/sbin, which a non-login shell's PATH may lack.
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+
+log() { echo "bench: $*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+for n in DURATION ROUNDS CONNECTIONS THREADS WARMUP PORT_BASE; do
+  [[ ${!n} =~ ^[0-9]+$ ]] && [ "${!n}" -gt 0 ] || die "$n must be a whole number > 0 (got '${!n}')"
+done
+[ "$CONNECTIONS" -ge "$THREADS" ] || die "CONNECTIONS ($CONNECTIONS) must be at least THREADS ($THREADS)"
+
+# ---------------------------------------------------------------------------------------------------------------
+# Process bookkeeping and cleanup. Every server started is recorded as "name:pid"; on exit (normal, error or
+# signal) each is sent SIGTERM by PID, given a few seconds, then SIGKILL by PID if it is still there.
+# ---------------------------------------------------------------------------------------------------------------
+pids=()
+work=""
+ok=0
+
+cleanup() {
+  local rc=$? entry name pid i
+  trap - EXIT INT TERM
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    entry=${pids[$i]}
+    name=${entry%%:*}
+    pid=${entry##*:}
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+    fi
+  done
+  for entry in "${pids[@]}"; do
+    name=${entry%%:*}
+    pid=${entry##*:}
+    for _ in $(seq 1 50); do                      # up to 10 s for a graceful stop (Lintas drains)
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.2
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "$name (pid $pid) did not stop on SIGTERM; sending SIGKILL"
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+  done
+  if [ -n "$work" ] && [ -d "$work" ]; then
+    if [ "$ok" = 1 ] && [ "$KEEP" != 1 ]; then
+      rm -rf "$work"
+    else
+      log "work dir kept (configs and logs): $work"
+    fi
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------------------------------------------------------
+# 1. Tools: install what is missing (one apt-get update, then one install).
+# ---------------------------------------------------------------------------------------------------------------
+missing=()
+command -v nginx >/dev/null 2>&1 || missing+=(nginx)
+command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+if [ ${#missing[@]} -gt 0 ]; then
+  [ "$(id -u)" = 0 ] || die "missing ${missing[*]}; run as root to install them, or install them first"
+  log "installing ${missing[*]} ..."
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+# ---------------------------------------------------------------------------------------------------------------
+# 2. Lintas: ./lintas builds the jar on first use (or when sources changed) and finds a JDK 21+.
+# ---------------------------------------------------------------------------------------------------------------
+log "building Lintas if needed ..."
+lintas_version=$("$root/lintas" version)
+# The same JDK the launcher picks, for the machine facts.
+# shellcheck source=../scripts/jdk.sh
+. "$root/scripts/jdk.sh"
+lintas_find_jdk
+java_version=$("$JAVA_HOME/bin/java" -version 2>&1 | head -1)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Helpers.
+# ---------------------------------------------------------------------------------------------------------------
+
+# True when something accepts TCP connections on 127.0.0.1:$1.
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# The PID recorded for a started server's name.
+pid_of() { printf '%s\n' "${pids[@]}" | awk -F: -v n="$1" '$1 == n {print $2}'; }
+
+# Starts "$@" in the background with its output in $work/NAME.log and records its PID.
+start() {
+  local name=$1
+  shift
+  "$@" >"$work/$name.log" 2>&1 &
+  pids+=("$name:$!")
+  log "started $name (pid $!): $*"
+}
+
+# Waits until $1 (a recorded name) answers GET / on port $2 with 200 and the backend's body; fails with its log
+# if it dies or does not answer within 60 s.
+await() {
+  local name=$1 port=$2 pid body
+  pid=$(pid_of "$name")
+  for _ in $(seq 1 300); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 30 "$work/$name.log" >&2 || true
+      die "$name (pid $pid) exited during start-up; its log is above"
+    fi
+    if body=$(curl -fsS --max-time 2 "http://127.0.0.1:$port/" 2>/dev/null) && [ "$body" = hello ]; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  tail -n 30 "$work/$name.log" >&2 || true
+  die "$name did not answer GET http://127.0.0.1:$port/ with 200 'hello' within 60 s"
+}
+
+# Converts a wrk time (e.g. 812.00us, 1.23ms, 2.01s, 1.00m) to milliseconds.
+to_ms() {
+  awk -v t="$1" 'BEGIN {
+    if (match(t, /us$/)) { printf "%.3f", substr(t, 1, RSTART - 1) / 1000; exit }
+    if (match(t, /ms$/)) { printf "%.3f", substr(t, 1, RSTART - 1); exit }
+    if (match(t, /s$/))  { printf "%.3f", substr(t, 1, RSTART - 1) * 1000; exit }
+    if (match(t, /m$/))  { printf "%.3f", substr(t, 1, RSTART - 1) * 60000; exit }
+    if (match(t, /h$/))  { printf "%.3f", substr(t, 1, RSTART - 1) * 3600000; exit }
+    exit 1 }'
+}
+
+# Median of the numbers given as arguments (mean of the two middle ones for an even count).
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+    if (NR == 0) { print "n/a"; exit }
+    if (NR % 2) printf "%.3f", v[(NR + 1) / 2]; else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# 3. Work dir and configs.
+# ---------------------------------------------------------------------------------------------------------------
+for port in "$LINTAS_PORT" "$BACKEND_PORT" "$NGINX_PORT" "$HAPROXY_PORT"; do
+  ! listening "$port" || die "port 127.0.0.1:$port is in use; pick other ports with PORT_BASE=..."
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/lintas-bench.XXXXXX")
+# nginx workers run as an unprivileged user when the master is root; they must be able to enter the prefix.
+chmod 755 "$work"
+mkdir -p "$work/backend/logs" "$work/nginx/logs"
+
+# The backend: a fixed 6-byte body. keepalive_requests is raised from nginx's default 1000 so the backend never
+# closes the proxies' pooled connections mid-run; that is the same for all three proxies.
+cat >"$work/backend/nginx.conf" <<EOF
+worker_processes auto;
+pid logs/nginx.pid;
+error_log logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path backend_client_temp;
+  proxy_temp_path backend_proxy_temp;
+  fastcgi_temp_path backend_fastcgi_temp;
+  uwsgi_temp_path backend_uwsgi_temp;
+  scgi_temp_path backend_scgi_temp;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$BACKEND_PORT;
+    location / {
+      default_type text/plain;
+      return 200 "hello\n";
+    }
+  }
+}
+EOF
+
+# nginx as a reverse proxy: pooled HTTP/1.1 connections to the backend (keepalive 64), access log off. Its
+# client-side keepalive_requests is raised from the default 1000 too, since Lintas and HAProxy set no such limit
+# and wrk's reconnects would otherwise cost nginx alone.
+cat >"$work/nginx/nginx.conf" <<EOF
+worker_processes auto;
+pid logs/nginx.pid;
+error_log logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path proxy_client_temp;
+  proxy_temp_path proxy_proxy_temp;
+  fastcgi_temp_path proxy_fastcgi_temp;
+  uwsgi_temp_path proxy_uwsgi_temp;
+  scgi_temp_path proxy_scgi_temp;
+  keepalive_requests 1000000;
+  upstream backend {
+    server 127.0.0.1:$BACKEND_PORT;
+    keepalive 64;
+    keepalive_requests 1000000;
+  }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / {
+      proxy_pass http://backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+EOF
+
+# HAProxy: HTTP mode with keep-alive on both sides, threads at the default (one per core), no log directive at all
+# (so no logging), a maxconn (4096, like nginx's worker_connections) well above wrk's connections.
+cat >"$work/haproxy.cfg" <<EOF
+global
+  maxconn 4096
+defaults
+  mode http
+  option http-keep-alive
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+  timeout http-keep-alive 30s
+frontend bench
+  bind 127.0.0.1:$HAPROXY_PORT
+  default_backend backend
+backend backend
+  server backend1 127.0.0.1:$BACKEND_PORT
+EOF
+
+# Lintas: one listener, every path to one upstream with the one backend; access log off; no admin section, so
+# no admin listener. Everything else (event loops, pool size, timeouts) at its defaults.
+cat >"$work/lintas.yaml" <<EOF
+gateway:
+  access-log: "off"
+  listeners:
+    - listen: 127.0.0.1:$LINTAS_PORT
+  upstreams:
+    backend:
+      servers:
+        - 127.0.0.1:$BACKEND_PORT
+  routes:
+    - path: /
+      upstream: backend
+EOF
+
+# Fairness check: all three proxies must have their access log off.
+grep -qx '  access_log off;' "$work/nginx/nginx.conf" || die "nginx proxy config has its access log on"
+! grep -qE '^\s*(log|option\s+httplog)' "$work/haproxy.cfg" || die "haproxy config logs"
+grep -qx '  access-log: "off"' "$work/lintas.yaml" || die "lintas config has its access log on"
+"$root/lintas" check -c "$work/lintas.yaml" >/dev/null || die "lintas check rejected $work/lintas.yaml"
+nginx -t -q -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' || die "nginx -t rejected the proxy config"
+haproxy -c -q -f "$work/haproxy.cfg" || die "haproxy -c rejected its config"
+
+# ---------------------------------------------------------------------------------------------------------------
+# 4. Start the backend, then the three proxies, each in the foreground of its own background job.
+# ---------------------------------------------------------------------------------------------------------------
+start backend nginx -p "$work/backend" -c "$work/backend/nginx.conf" -g 'daemon off;'
+await backend "$BACKEND_PORT"
+start lintas "$root/lintas" run -c "$work/lintas.yaml"   # the launcher execs java, so this PID is the JVM's
+start nginx nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;'
+start haproxy haproxy -db -f "$work/haproxy.cfg"
+await lintas "$LINTAS_PORT"
+await nginx "$NGINX_PORT"
+await haproxy "$HAPROXY_PORT"
+
+names=(lintas nginx haproxy)
+declare -A port_of=([lintas]=$LINTAS_PORT [nginx]=$NGINX_PORT [haproxy]=$HAPROXY_PORT)
+
+# ---------------------------------------------------------------------------------------------------------------
+# 5. Warm-up, then the measured rounds.
+# ---------------------------------------------------------------------------------------------------------------
+wrk_args=(-t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency)
+for name in "${names[@]}"; do
+  log "warming $name for ${WARMUP}s ..."
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:${port_of[$name]}/" >"$work/warmup-$name.txt"
+done
+
+declare -A rps p99 errs
+for ((r = 1; r <= ROUNDS; r++)); do
+  # Rotate the order each round: 1: lintas nginx haproxy, 2: nginx haproxy lintas, 3: haproxy lintas nginx, ...
+  order=()
+  for ((i = 0; i < 3; i++)); do
+    order+=("${names[$(((r - 1 + i) % 3))]}")
+  done
+  for name in "${order[@]}"; do
+    out="$work/round$r-$name.txt"
+    log "round $r/$ROUNDS: $name"
+    wrk "${wrk_args[@]}" "http://127.0.0.1:${port_of[$name]}/" >"$out"
+    kill -0 "$(pid_of "$name")" 2>/dev/null \
+      || { cat "$out" >&2; tail -n 30 "$work/$name.log" >&2; die "$name died during round $r"; }
+    rps[$name,$r]=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+    p99[$name,$r]=$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")
+    # Errors: non-2xx/3xx responses plus socket errors (connect, read, write, timeout).
+    errs[$name,$r]=$(awk '/Non-2xx or 3xx responses:/ {n += $NF}
+      /Socket errors:/ {gsub(/,/, ""); n += $4 + $6 + $8 + $10} END {print n + 0}' "$out")
+    [ -n "${rps[$name,$r]}" ] && [ -n "${p99[$name,$r]}" ] || { cat "$out" >&2; die "could not parse wrk output"; }
+    if [ "${errs[$name,$r]}" != 0 ]; then
+      log "warning: $name had ${errs[$name,$r]} error(s) in round $r; wrk said:"
+      sed 's/^/    /' "$out" >&2
+    fi
+  done
+done
+
+# ---------------------------------------------------------------------------------------------------------------
+# 6. Report.
+# ---------------------------------------------------------------------------------------------------------------
+lintas_loops=$(grep -o '[0-9]* event loop(s)' "$work/lintas.log" | head -1 || true)
+# nginx workers are the proxy master's children; HAProxy's and the JVM's threads are in /proc.
+nginx_workers=$( (grep -l "^PPid:[[:space:]]*$(pid_of nginx)\$" /proc/[0-9]*/status 2>/dev/null || true) | wc -l)
+haproxy_threads=$(awk '/^Threads:/ {print $2}' "/proc/$(pid_of haproxy)/status" 2>/dev/null || echo "?")
+
+echo
+echo "== Lintas gateway vs nginx vs HAProxy (reverse proxy to one nginx backend, GET / -> 6 bytes) =="
+echo "date:      $(date -u '+%Y-%m-%dT%H:%M:%SZ')"
+echo "machine:   nproc=$(nproc), $(uname -srm), load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "lintas:    $lintas_version (${lintas_loops:-? event loops}), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
+echo "java:      $java_version ($JAVA_HOME)"
+echo "nginx:     $(nginx -v 2>&1 | sed 's/^nginx version: //') ($nginx_workers proxy workers)"
+echo "haproxy:   $(haproxy -v | head -1) ($haproxy_threads threads)"
+echo "wrk:       $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}' || true)"
+echo "script:    DURATION=$DURATION ROUNDS=$ROUNDS CONNECTIONS=$CONNECTIONS THREADS=$THREADS WARMUP=$WARMUP PORT_BASE=$PORT_BASE $0"
+echo "wrk cmd:   wrk ${wrk_args[*]} http://127.0.0.1:PORT/   (lintas $LINTAS_PORT, nginx $NGINX_PORT, haproxy $HAPROXY_PORT; backend $BACKEND_PORT)"
+echo "order:     rounds alternate the targets, rotating the order each round; warm-up ${WARMUP}s each first"
+echo
+
+# Per-round columns, then the medians.
+header=$(printf '%-8s' target)
+for ((r = 1; r <= ROUNDS; r++)); do header+=$(printf ' | %10s %9s' "r$r req/s" "r$r p99ms"); done
+header+=$(printf ' | %10s %9s | %6s' 'med req/s' 'med p99ms' errors)
+echo "$header"
+echo "$header" | tr -c '|\n' '-'
+declare -A med_rps med_p99
+for name in "${names[@]}"; do
+  line=$(printf '%-8s' "$name")
+  rs=() ps=() e=0
+  for ((r = 1; r <= ROUNDS; r++)); do
+    line+=$(printf ' | %10.0f %9.2f' "${rps[$name,$r]}" "${p99[$name,$r]}")
+    rs+=("${rps[$name,$r]}")
+    ps+=("${p99[$name,$r]}")
+    e=$((e + ${errs[$name,$r]}))
+  done
+  med_rps[$name]=$(median "${rs[@]}")
+  med_p99[$name]=$(median "${ps[@]}")
+  line+=$(printf ' | %10.0f %9.2f | %6d' "${med_rps[$name]}" "${med_p99[$name]}" "$e")
+  echo "$line"
+done
+echo
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+compare() {   # $1 = the other target's name, $2 = its label
+  printf 'Lintas / %-8s median req/s %s x (%.0f vs %.0f), median p99 %s x (%.2f ms vs %.2f ms)\n' "$2" \
+    "$(ratio "${med_rps[lintas]}" "${med_rps[$1]}")" "${med_rps[lintas]}" "${med_rps[$1]}" \
+    "$(ratio "${med_p99[lintas]}" "${med_p99[$1]}")" "${med_p99[lintas]}" "${med_p99[$1]}"
+}
+compare nginx nginx
+compare haproxy HAProxy
+echo "(req/s: higher is better; p99 ratio: lower is better. wrk, the backend and the proxy share the machine's cores.)"
+
+# Anything Lintas warned about during the run (its log is otherwise only start and stop lines).
+if grep -qE ' (WARN|ERROR) ' "$work/lintas.log"; then
+  echo
+  echo "Lintas logged warnings or errors during the run (first 20 lines; full log in $work/lintas.log):"
+  grep -E ' (WARN|ERROR) ' "$work/lintas.log" | head -n 20
+  KEEP=1
+fi
+
+ok=1
