@@ -25,8 +25,9 @@ import io.netty.util.ReferenceCountUtil;
 /**
  * The last handler of a client connection: starts one {@link ProxyExchange} per request, one at a time.
  * Pipelined requests that arrive while an exchange runs wait in a queue and are answered in order. The channel
- * does not read on its own (AUTO_READ is off): it reads when it waits for a request, when the exchange wants more
- * of the request body, or while it drains a connection it is about to close.
+ * reads on its own except when that would pile data up: while pipelined requests wait, while the upstream cannot
+ * take more of a request body, and while no connection is ready for the body yet. Switching reading off and on
+ * costs system calls, so it happens only then, never once per request.
  * <p>
  * Event loop only.
  */
@@ -42,6 +43,10 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Object> queued = new ArrayDeque<>(2);
     private ChannelHandlerContext ctx;
     private ProxyExchange current;
+    /** Mirrors the channel's AUTO_READ, to change it only when the wish changes. */
+    private boolean autoRead = true;
+    /** True between the first channelRead of a read burst and its channelReadComplete. */
+    private boolean inReadBurst;
     private boolean lingering;
     private long lingered;
     private ScheduledFuture<?> lingerTimer;
@@ -60,18 +65,19 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         context.metrics().downstreamOpened();
         ctx.channel().closeFuture().addListener(f -> context.metrics().downstreamClosed());
-        ctx.read();
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        inReadBurst = true;
         if (lingering) {
             discard(msg);
             return;
         }
         if (!queued.isEmpty() || (current != null && !isBodyOfCurrent(msg))) {
             queued.add(msg);
+            updateReading();
             return;
         }
         handle(msg);
@@ -122,19 +128,25 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        inReadBurst = false;
         if (current != null) {
             current.downstreamReadComplete();
         }
-        readIfWanted();
+        updateReading();
         ctx.fireChannelReadComplete();
     }
 
-    /** Reads from the client if something here is waiting for its bytes. */
-    void readIfWanted() {
-        if (lingering) {
-            ctx.read();
-        } else if (queued.isEmpty() && (current == null || current.wantsBody())) {
-            ctx.read();
+    /** Whether a read burst is under way, whose end will flush what the exchange wrote upstream. */
+    boolean inReadBurst() {
+        return inReadBurst;
+    }
+
+    /** Reads from the client while something here wants its bytes, and stops when nothing does. */
+    void updateReading() {
+        boolean want = lingering || (queued.isEmpty() && (current == null || current.wantsRead()));
+        if (want != autoRead) {
+            autoRead = want;
+            ctx.channel().config().setAutoRead(want);
         }
     }
 
@@ -162,7 +174,10 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         while (!queued.isEmpty() && (current == null || isBodyOfCurrent(queued.peek()))) {
             handle(queued.poll());
         }
-        readIfWanted();
+        if (current != null && !inReadBurst) {
+            current.downstreamReadComplete(); // what the queue handed on is flushed at once
+        }
+        updateReading();
     }
 
     /**
@@ -182,7 +197,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         lingerTimer = ctx.executor().schedule(() -> {
             ctx.close();
         }, LINGER_NANOS, TimeUnit.NANOSECONDS);
-        ctx.read();
+        updateReading();
     }
 
     private void discard(Object msg) {

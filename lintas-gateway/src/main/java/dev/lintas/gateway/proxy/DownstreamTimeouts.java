@@ -1,26 +1,30 @@
 package dev.lintas.gateway.proxy;
 
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.timeout.IdleStateEvent;
 
 /**
- * The header timeout, the defence against slowloris: a request head must arrive whole within
- * {@code header-timeout} of the connection opening or of its first byte. A client that is too slow gets 408 and
- * is closed. It sits before the codec and sees raw bytes, so the 408 is written as raw bytes too.
- * <p>
+ * The two timeouts of a client connection, next to the socket where every byte in and out passes:
+ * <ul>
+ *   <li>the header timeout, the defence against slowloris: a request head must arrive whole within
+ *   {@code header-timeout} of the connection opening or of its first byte, else the client gets 408 and is
+ *   closed. The 408 is written as raw bytes, since this handler sits before the codec;</li>
+ *   <li>the idle timeout: with nothing read or written for {@code idle-timeout}, an {@link IdleStateEvent} goes
+ *   down the pipeline, whose last handler closes the connection.</li>
+ * </ul>
  * Event loop only.
  */
-final class DownstreamTimeouts extends ChannelInboundHandlerAdapter {
+final class DownstreamTimeouts extends ChannelDuplexHandler {
 
     private static final Logger log = LoggerFactory.getLogger(DownstreamTimeouts.class);
     private static final byte[] REQUEST_TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\n"
@@ -31,38 +35,51 @@ final class DownstreamTimeouts extends ChannelInboundHandlerAdapter {
             + "the request head did not arrive in time\n").getBytes(StandardCharsets.US_ASCII);
 
     private final long headerTimeoutNanos;
+    private final long idleTimeoutNanos;
     private ChannelHandlerContext ctx;
-    private ScheduledFuture<?> timer;
-    /** True while an exchange runs: its own timeouts apply then. */
+    private LazyTimer header;
+    private LazyTimer idle;
+    /** True while an exchange runs or the connection is a tunnel: the header timeout does not apply then. */
     private boolean busy;
 
-    DownstreamTimeouts(long headerTimeoutNanos) {
+    DownstreamTimeouts(long headerTimeoutNanos, long idleTimeoutNanos) {
         this.headerTimeoutNanos = headerTimeoutNanos;
+        this.idleTimeoutNanos = idleTimeoutNanos;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        header = new LazyTimer(ctx.executor(), this::headerExpired);
+        idle = new LazyTimer(ctx.executor(), this::idleExpired);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        arm();
+        header.arm(headerTimeoutNanos);
+        idle.arm(idleTimeoutNanos);
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!busy && timer == null && msg instanceof ByteBuf bytes && bytes.isReadable()) {
-            arm();
+        idle.arm(idleTimeoutNanos);
+        if (!busy && !header.armed() && msg instanceof ByteBuf bytes && bytes.isReadable()) {
+            header.arm(headerTimeoutNanos);
         }
         ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        idle.arm(idleTimeoutNanos);
+        ctx.write(msg, promise);
     }
 
     /** A request head has been decoded: the header timeout stops. */
     void headReceived() {
         busy = true;
-        cancel();
+        header.disarm();
     }
 
     /** The exchange is over: the next request's first byte starts the header timeout again. */
@@ -70,20 +87,7 @@ final class DownstreamTimeouts extends ChannelInboundHandlerAdapter {
         busy = false;
     }
 
-    private void arm() {
-        cancel();
-        timer = ctx.executor().schedule(this::expired, headerTimeoutNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void cancel() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
-    }
-
-    private void expired() {
-        timer = null;
+    private void headerExpired() {
         if (busy || !ctx.channel().isActive()) {
             return;
         }
@@ -92,14 +96,22 @@ final class DownstreamTimeouts extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
     }
 
+    private void idleExpired() {
+        if (ctx.channel().isActive()) {
+            ctx.fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
+        }
+    }
+
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancel();
+        header.cancel();
+        idle.cancel();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancel();
+        header.cancel();
+        idle.cancel();
         ctx.fireChannelInactive();
     }
 }

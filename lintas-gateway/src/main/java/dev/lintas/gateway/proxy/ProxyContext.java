@@ -1,6 +1,5 @@
 package dev.lintas.gateway.proxy;
 
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import dev.lintas.gateway.AccessLog;
@@ -20,7 +19,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 
 /**
  * What a listener's connections need from the gateway: the listener's limits, the current routing table, metrics,
@@ -28,7 +26,6 @@ import io.netty.handler.timeout.IdleStateHandler;
  */
 public final class ProxyContext {
 
-    static final String UPSTREAM_IDLE = "idle";
     static final String UPSTREAM_CODEC = "codec";
     static final String UPSTREAM_HANDLER = "handler";
 
@@ -58,7 +55,6 @@ public final class ProxyContext {
                 .channel(transport.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
     }
 
@@ -98,9 +94,8 @@ public final class ProxyContext {
                     @Override
                     protected void initChannel(Channel ch) {
                         ChannelPipeline p = ch.pipeline();
-                        p.addLast(UPSTREAM_IDLE, new IdleStateHandler(true, 0, 0, idleNanos, TimeUnit.NANOSECONDS));
                         p.addLast(UPSTREAM_CODEC, new HttpClientCodec(8192, MAX_UPSTREAM_HEADER, 64 * 1024));
-                        p.addLast(UPSTREAM_HANDLER, new UpstreamHandler(server, ch));
+                        p.addLast(UPSTREAM_HANDLER, new UpstreamHandler(server, ch, idleNanos));
                         server.pool().opened(ch);
                     }
                 })

@@ -6,8 +6,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,7 +105,6 @@ final class ProxyExchange {
     /** Whether {@link #server} counts this exchange among its requests in flight. */
     private boolean attemptActive;
     private long upstreamStart = -1;
-    private ScheduledFuture<?> responseTimer;
 
     // The response side.
     private boolean responseStarted;
@@ -288,10 +285,11 @@ final class ProxyExchange {
         while ((part = unsent.poll()) != null) {
             send(part);
         }
-        channel.flush();
-        channel.read();
+        if (!downstream.inReadBurst()) {
+            channel.flush(); // else the end of the read burst flushes, with the rest of the request
+        }
         if (!requestComplete) {
-            downstream.readIfWanted();
+            downstream.updateReading();
         }
     }
 
@@ -328,26 +326,19 @@ final class ProxyExchange {
     }
 
     private void armResponseTimer() {
-        long timeout = upstream.config().responseTimeout().toNanos();
-        UpstreamHandler timed = conn;
-        responseTimer = loop.schedule(() -> failed(timed, ProxyFailure.RESPONSE_TIMEOUT, "no response head within "
-                + upstream.config().responseTimeout().toMillis() + "ms"), timeout, TimeUnit.NANOSECONDS);
-    }
-
-    private void cancelResponseTimer() {
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-            responseTimer = null;
-        }
+        conn.awaitResponse(upstream.config().responseTimeout().toNanos());
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // The request body, as it arrives from downstream.
 
-    /** Whether the downstream should read more of the request body now. */
-    boolean wantsBody() {
+    /**
+     * Whether the downstream should read now. Once the request is complete only a close or a pipelined request
+     * can come, and both are worth noticing; before that, body is read only as fast as the upstream takes it.
+     */
+    boolean wantsRead() {
         if (requestComplete) {
-            return false;
+            return true;
         }
         return switch (state) {
             case PROXYING -> conn.channel().isWritable();
@@ -423,7 +414,7 @@ final class ProxyExchange {
     void upstreamWritable(UpstreamHandler from) {
         if (loop.inEventLoop()) {
             if (from == conn) {
-                downstream.readIfWanted();
+                downstream.updateReading();
             }
         } else {
             loop.execute(() -> upstreamWritable(from));
@@ -468,7 +459,7 @@ final class ProxyExchange {
             ctx.write(response);
             return true;
         }
-        cancelResponseTimer();
+        conn.responseArrived();
         if (code == 101) {
             if (!upgrade) {
                 failed(conn, ProxyFailure.BAD_RESPONSE, "101 Switching Protocols to a request that did not ask");
@@ -481,7 +472,6 @@ final class ProxyExchange {
             // Only worth dropping this answer if another server can give a better one; else it goes through.
             Server next = upstream.choose(clientKey(), tried, System.nanoTime());
             if (next != null) {
-                cancelResponseTimer();
                 Server failedServer = server;
                 dropConnection();
                 endAttempt();
@@ -527,17 +517,16 @@ final class ProxyExchange {
             return;
         }
         ctx.flush();
-        if (ctx.channel().isWritable()) {
-            from.channel().read();
-        } else {
+        if (!ctx.channel().isWritable()) {
             upstreamPaused = true; // resumed by downstreamWritable()
+            from.channel().config().setAutoRead(false);
         }
     }
 
     void downstreamWritable() {
         if (upstreamPaused && conn != null && state == State.PROXYING) {
             upstreamPaused = false;
-            conn.channel().read();
+            conn.channel().config().setAutoRead(true);
         }
     }
 
@@ -594,7 +583,6 @@ final class ProxyExchange {
         if (from != conn || state.isOver()) {
             return;
         }
-        cancelResponseTimer();
         Server failedServer = server;
         boolean wasReused = from != null && from.reused();
         dropConnection();
@@ -644,7 +632,6 @@ final class ProxyExchange {
 
     /** Stops using the current upstream connection, which is closed: it is mid-exchange and cannot be reused. */
     private void dropConnection() {
-        cancelResponseTimer();
         UpstreamHandler dropped = conn;
         if (dropped != null) {
             conn = null;
@@ -709,7 +696,6 @@ final class ProxyExchange {
             return;
         }
         state = State.DONE;
-        cancelResponseTimer();
         endAttempt();
         releaseReplay();
         HttpContent part;

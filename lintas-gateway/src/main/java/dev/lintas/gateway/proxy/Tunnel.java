@@ -12,7 +12,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 
 /**
  * Relays raw bytes between the two connections of an upgraded exchange (WebSocket, for one), with the Netty proxy
- * idiom for backpressure: each side reads again only once its last read has been written to the other side.
+ * idiom for backpressure: AUTO_READ is off, and each side reads again only once its last read has been written to
+ * the other side. The client side keeps its idle timeout; the header timeout no longer applies.
  * <p>
  * Each instance runs on its own channel's event loop; the peer is only written to and closed, which is safe from
  * any thread.
@@ -33,8 +34,9 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
      */
     static void join(Channel downstream, UpstreamHandler upstreamHandler) {
         Channel upstream = upstreamHandler.channel();
+        downstream.config().setAutoRead(false);
+        upstream.config().setAutoRead(false);
         downstream.pipeline().replace(DownstreamInitializer.PROXY, NAME, new Tunnel(upstream));
-        downstream.pipeline().remove(DownstreamInitializer.TIMEOUTS);
         downstream.pipeline().remove(DownstreamInitializer.CODEC);
         upstream.eventLoop().execute(() -> {
             List<ByteBuf> early = upstreamHandler.takeTunnelPending();

@@ -6,31 +6,41 @@ import java.util.List;
 import dev.lintas.gateway.upstream.Server;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 
 /**
  * The last handler of an upstream connection. While an exchange owns the connection, every event goes to that
  * exchange, which moves it onto its own event loop; while the connection waits in the pool, anything that arrives
- * closes it, since an idle HTTP/1.1 connection has nothing to say.
+ * closes it, since an idle HTTP/1.1 connection has nothing to say. It also keeps the connection's two timeouts
+ * while it is owned: nothing read or written for {@code idle-timeout}, and no response head within
+ * {@code response-timeout} of the request's end.
  * <p>
- * Events arrive on the connection's event loop; {@link #owner} is handed between loops, hence volatile.
+ * Events and timers run on the connection's event loop; {@link #owner} is handed between loops, hence volatile.
  */
-final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+final class UpstreamHandler extends ChannelDuplexHandler {
 
     private final Server server;
     private final Channel channel;
+    private final long idleNanos;
+    private final LazyTimer idle;
+    private final LazyTimer response;
     private volatile ProxyExchange owner;
     /** Whether the current owner took this connection from the pool. */
     private volatile boolean reused;
     /** Set when the connection becomes a tunnel: raw bytes wait here until the tunnel is joined. */
     private volatile List<ByteBuf> tunnelPending;
+    private long responseTimeoutNanos;
 
-    UpstreamHandler(Server server, Channel channel) {
+    UpstreamHandler(Server server, Channel channel, long idleNanos) {
         this.server = server;
         this.channel = channel;
+        this.idleNanos = idleNanos;
+        this.idle = new LazyTimer(channel.eventLoop(), () -> timedOut(ProxyFailure.UPSTREAM_IDLE, "idle timeout"));
+        this.response = new LazyTimer(channel.eventLoop(), () -> timedOut(ProxyFailure.RESPONSE_TIMEOUT,
+                "no response head within " + responseTimeoutNanos / 1_000_000 + "ms"));
     }
 
     Server server() {
@@ -52,16 +62,55 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     void attach(ProxyExchange exchange, boolean fromPool) {
         reused = fromPool;
         owner = exchange;
+        onLoop(() -> idle.arm(idleNanos));
     }
 
+    /** Gives the connection up; its timers stop. Reading is switched back on, so that a close is noticed. */
     void detach() {
         owner = null;
+        onLoop(() -> {
+            idle.disarm();
+            response.disarm();
+        });
+        channel.config().setAutoRead(true);
+    }
+
+    /** The whole request is out: the response head is due within {@code timeoutNanos}. */
+    void awaitResponse(long timeoutNanos) {
+        onLoop(() -> {
+            responseTimeoutNanos = timeoutNanos;
+            response.arm(timeoutNanos);
+        });
+    }
+
+    void responseArrived() {
+        onLoop(response::disarm);
+    }
+
+    private void onLoop(Runnable task) {
+        if (channel.eventLoop().inEventLoop()) {
+            task.run();
+        } else {
+            channel.eventLoop().execute(task);
+        }
+    }
+
+    private void timedOut(ProxyFailure failure, String why) {
+        ProxyExchange exchange = owner;
+        if (exchange != null) {
+            exchange.upstreamFailed(this, failure, why);
+        }
+        channel.close();
     }
 
     /** Stops handing events to the exchange; raw bytes are kept for {@link #takeTunnelPending()}. */
     void startTunnel() {
         tunnelPending = new ArrayList<>(2);
         owner = null;
+        onLoop(() -> {
+            idle.cancel();
+            response.cancel();
+        });
     }
 
     /** The bytes that arrived before the tunnel was joined. Connection event loop only. */
@@ -88,7 +137,16 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        idle.arm(idleNanos);
         exchange.fromUpstream(this, msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (owner != null) {
+            idle.arm(idleNanos);
+        }
+        ctx.write(msg, promise);
     }
 
     @Override
@@ -110,6 +168,8 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        idle.cancel();
+        response.cancel();
         ProxyExchange exchange = owner;
         if (exchange != null) {
             exchange.upstreamFailed(this, ProxyFailure.UPSTREAM_RESET, "connection closed");
@@ -119,19 +179,6 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
             pending.forEach(ByteBuf::release);
             pending.clear();
         }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof IdleStateEvent) {
-            ProxyExchange exchange = owner;
-            if (exchange != null) {
-                exchange.upstreamFailed(this, ProxyFailure.UPSTREAM_IDLE, "idle timeout");
-            }
-            ctx.close();
-            return;
-        }
-        ctx.fireUserEventTriggered(event);
     }
 
     @Override
