@@ -21,7 +21,11 @@ record BrokerSection(String dataDir, HostPort mqtt, Position mqttPosition, HostP
         ConfigMap mqtt = broker.map("mqtt", "the mqtt section (a mapping with listen)", "listen");
         ConfigMap amqp = broker.map("amqp", "the amqp section (a mapping with listen)", "listen");
         return new BrokerSection(dataDir,
-                mqtt.listenAddress("listen").orElse(null), mqtt.keyPosition("listen"),
-                amqp.listenAddress("listen").orElse(null), amqp.keyPosition("listen"));
+                mqtt.listenAddress("listen").orElse(null), valuePosition(mqtt, "listen"),
+                amqp.listenAddress("listen").orElse(null), valuePosition(amqp, "listen"));
+    }
+
+    private static Position valuePosition(ConfigMap map, String key) {
+        return map.get(key).map(ConfigNode::position).orElse(map.position());
     }
 }

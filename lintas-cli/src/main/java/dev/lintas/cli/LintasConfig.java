@@ -59,7 +59,10 @@ record LintasConfig(Path file, AdminConfig admin, GatewayConfig gateway, BrokerS
         GatewayConfig gateway = sections.get("gateway").map(GatewayConfigReader::read).orElse(null);
         BrokerSection broker = sections.get("broker").map(BrokerSection::read).orElse(null);
         LintasConfig config = new LintasConfig(file, admin, gateway, broker);
-        if (root.isMap() && admin == null && gateway == null && broker == null) {
+        // An empty file, or one of comments only, has nothing to run either; a file that did not parse was
+        // reported as such already.
+        boolean empty = root.isNull() && root.problems().isEmpty();
+        if ((root.isMap() || empty) && admin == null && gateway == null && broker == null) {
             root.problem("nothing to run: the file has none of the sections admin, gateway and broker");
         }
         config.checkListenersApart(root);

@@ -48,8 +48,10 @@ public final class GatewayConfigReader {
             if (!map.has("listen") && item.isMap()) {
                 item.problem("missing 'listen' (expected an address like 0.0.0.0:8080)");
             }
-            String name = map.string("name", listen.map(HostPort::toString).orElse(Defaults.LISTENER_NAME));
-            if (!names.add(name)) {
+            // A listener whose address did not parse gets no name of its own, so that it does not also clash
+            // with a listener called by the default name.
+            String name = map.string("name", listen.map(HostPort::toString).orElse(null));
+            if (name != null && !names.add(name)) {
                 map.get("name").orElse(item).problem("listener name '" + name + "' is used twice");
             }
             Duration headerTimeout = positive(map, "header-timeout", Defaults.HEADER_TIMEOUT);
@@ -92,7 +94,8 @@ public final class GatewayConfigReader {
         Balance balance = map.parsed("balance", "one of " + Balance.names(), Balance::byName)
                 .orElse(Defaults.BALANCE);
         List<ServerConfig> servers = new ArrayList<>();
-        for (ConfigNode item : map.list("servers", "a list of servers")) {
+        List<ConfigNode> items = map.list("servers", "a list of servers");
+        for (ConfigNode item : items) {
             ServerConfig server = readServer(item);
             if (server != null) {
                 servers.add(server);
@@ -100,7 +103,7 @@ public final class GatewayConfigReader {
         }
         if (!map.has("servers") && node.isMap()) {
             node.problem("upstream '" + name + "' has no 'servers' (expected a list of addresses like 10.0.0.1:3000)");
-        } else if (map.has("servers") && map.list("servers", "a list of servers").isEmpty()) {
+        } else if (items.isEmpty() && map.get("servers").filter(n -> n.isList() || n.isNull()).isPresent()) {
             map.get("servers").orElseThrow().problem("upstream '" + name + "' has no servers");
         }
         HealthCheckConfig healthCheck = map.has("health-check") ? readHealthCheck(map) : null;
@@ -129,10 +132,11 @@ public final class GatewayConfigReader {
         int weight = Defaults.WEIGHT;
         Optional<ConfigNode> weightNode = map.get("weight");
         if (weightNode.isPresent()) {
-            Optional<Integer> parsed = weightNode.get().text("a weight").flatMap(GatewayConfigReader::parseInt);
-            if (parsed.isEmpty() || parsed.get() <= 0) {
+            Optional<String> text = weightNode.get().text("a weight (a whole number > 0)");
+            Optional<Integer> parsed = text.flatMap(GatewayConfigReader::parseInt);
+            if (text.isPresent() && (parsed.isEmpty() || parsed.get() <= 0)) {
                 weightNode.get().problem("weight: " + weightNode.get().kind() + " (expected a whole number > 0)");
-            } else {
+            } else if (parsed.isPresent()) {
                 weight = parsed.get();
             }
         }

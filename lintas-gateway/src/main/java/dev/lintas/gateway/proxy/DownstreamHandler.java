@@ -117,6 +117,11 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
             status = HttpResponseStatus.BAD_REQUEST;
         }
         String reason = cause == null || cause.getMessage() == null ? "malformed request" : cause.getMessage();
+        refuse(status, reason);
+    }
+
+    /** Answers {@code status} with {@code reason}, then half-closes and drains the connection. */
+    private void refuse(HttpResponseStatus status, String reason) {
         log.debug("refusing request from {}: {} ({})", ctx.channel().remoteAddress(), status.code(), reason);
         releaseQueued();
         var response = LocalResponses.of(ctx.alloc(), status, status.reasonPhrase().toLowerCase() + ": "
@@ -233,6 +238,12 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == DownstreamTimeouts.HEADER_TIMEOUT) {
+            if (current == null && !lingering) {
+                refuse(HttpResponseStatus.REQUEST_TIMEOUT, "the request head did not arrive in time");
+            }
+            return;
+        }
         if (event instanceof IdleStateEvent) {
             if (current != null) {
                 current.downstreamGone("idle timeout");

@@ -1,14 +1,7 @@
 package dev.lintas.gateway.proxy;
 
-import java.nio.charset.StandardCharsets;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -17,8 +10,8 @@ import io.netty.handler.timeout.IdleStateEvent;
  * The two timeouts of a client connection, next to the socket where every byte in and out passes:
  * <ul>
  *   <li>the header timeout, the defence against slowloris: a request head must arrive whole within
- *   {@code header-timeout} of the connection opening or of its first byte, else the client gets 408 and is
- *   closed. The 408 is written as raw bytes, since this handler sits before the codec;</li>
+ *   {@code header-timeout} of the connection opening or of its first byte, else {@link #HEADER_TIMEOUT} goes down
+ *   the pipeline, whose last handler answers 408 and closes;</li>
  *   <li>the idle timeout: with nothing read or written for {@code idle-timeout}, an {@link IdleStateEvent} goes
  *   down the pipeline, whose last handler closes the connection.</li>
  * </ul>
@@ -26,13 +19,13 @@ import io.netty.handler.timeout.IdleStateEvent;
  */
 final class DownstreamTimeouts extends ChannelDuplexHandler {
 
-    private static final Logger log = LoggerFactory.getLogger(DownstreamTimeouts.class);
-    private static final byte[] REQUEST_TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\n"
-            + "Content-Type: text/plain; charset=utf-8\r\n"
-            + "Content-Length: 40\r\n"
-            + "Connection: close\r\n"
-            + "\r\n"
-            + "the request head did not arrive in time\n").getBytes(StandardCharsets.US_ASCII);
+    /** The user event for a request head that did not arrive within the header timeout. */
+    static final Object HEADER_TIMEOUT = new Object() {
+        @Override
+        public String toString() {
+            return "header timeout";
+        }
+    };
 
     private final long headerTimeoutNanos;
     private final long idleTimeoutNanos;
@@ -91,9 +84,7 @@ final class DownstreamTimeouts extends ChannelDuplexHandler {
         if (busy || !ctx.channel().isActive()) {
             return;
         }
-        log.debug("closing {}: request head not received within the header timeout", ctx.channel().remoteAddress());
-        ByteBuf answer = Unpooled.wrappedBuffer(REQUEST_TIMEOUT);
-        ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+        ctx.fireUserEventTriggered(HEADER_TIMEOUT);
     }
 
     private void idleExpired() {

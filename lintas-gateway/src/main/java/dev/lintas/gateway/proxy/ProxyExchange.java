@@ -76,6 +76,8 @@ final class ProxyExchange {
     private final boolean idempotent;
     private final boolean upgrade;
     private final boolean head;
+    /** Whether the head announces a body; one without needs nothing more read before the connection is reused. */
+    private final boolean expectsBody;
     private boolean keepAlive;
     private State state = State.STARTED;
 
@@ -130,6 +132,7 @@ final class ProxyExchange {
         this.replayable = idempotent;
         this.upgrade = Forwarding.isUpgrade(request);
         this.keepAlive = HttpUtil.isKeepAlive(request);
+        this.expectsBody = Forwarding.hasBody(request);
     }
 
     State state() {
@@ -147,12 +150,12 @@ final class ProxyExchange {
         String host = requestHost();
         if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)
                 && request.headers().getAll(HttpHeaderNames.HOST).size() != 1) {
-            respondLocally(HttpResponseStatus.BAD_REQUEST, "HTTP/1.1 requests need exactly one Host header\n");
+            refuse(HttpResponseStatus.BAD_REQUEST, "HTTP/1.1 requests need exactly one Host header\n");
             return;
         }
         long contentLength = HttpUtil.getContentLength(request, -1L);
         if (contentLength > context.listener().maxBodySize()) {
-            respondLocally(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body is larger than "
+            refuse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body is larger than "
                     + context.listener().maxBodySize() + " bytes\n");
             return;
         }
@@ -325,6 +328,10 @@ final class ProxyExchange {
         }
     }
 
+    private boolean bodyStillComing() {
+        return !requestComplete && expectsBody;
+    }
+
     private void armResponseTimer() {
         conn.awaitResponse(upstream.config().responseTimeout().toNanos());
     }
@@ -382,7 +389,7 @@ final class ProxyExchange {
         if (responseStarted) {
             abandon("request body refused after the response began");
         } else {
-            respondLocally(answer, text);
+            refuse(answer, text);
         }
     }
 
@@ -482,7 +489,7 @@ final class ProxyExchange {
         server.recordSuccess();
         status = code;
         boolean bodyless = head || code == 204 || code == 304;
-        if (!requestComplete || context.draining()) {
+        if (bodyStillComing() || context.draining()) {
             keepAlive = false; // the rest of the request would have to be read and dropped first
         }
         keepAlive = Forwarding.toDownstream(response, request.protocolVersion(), keepAlive, false, bodyless);
@@ -665,9 +672,15 @@ final class ProxyExchange {
     // ---------------------------------------------------------------------------------------------------------
     // Answers the gateway gives itself.
 
+    /** Answers bad input: the connection closes after the answer, whatever the request asked for. */
+    private void refuse(HttpResponseStatus answer, String text) {
+        keepAlive = false;
+        respondLocally(answer, text);
+    }
+
     private void respondLocally(HttpResponseStatus answer, String text) {
         status = answer.code();
-        if (!requestComplete || context.draining()) {
+        if (bodyStillComing() || context.draining()) {
             keepAlive = false;
         }
         var response = LocalResponses.of(ctx.alloc(), answer, text, keepAlive);

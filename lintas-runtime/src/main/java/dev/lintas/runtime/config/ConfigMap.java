@@ -130,10 +130,15 @@ public final class ConfigMap {
         return string(key).orElse(fallback);
     }
 
-    /** A required string: its absence is a problem at the mapping. */
+    /**
+     * A required string: its absence is a problem at the mapping. A node that is not a mapping at all was
+     * reported as such already, and is not reported again for what it lacks.
+     */
     public Optional<String> requiredString(String key, String what) {
         if (!has(key)) {
-            self.problem("missing '" + key + "' (expected " + what + ")");
+            if (self.isMap()) {
+                self.problem("missing '" + key + "' (expected " + what + ")");
+            }
             return Optional.empty();
         }
         return string(key);

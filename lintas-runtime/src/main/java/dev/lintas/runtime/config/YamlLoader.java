@@ -60,11 +60,17 @@ public final class YamlLoader {
             Optional<Node> root = composer.getSingleNode();
             return root.map(node -> new ConfigNode(node, name, problems)).orElseGet(() -> emptyRoot(name, problems));
         } catch (MarkedYamlEngineException e) {
-            Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
+            // "while scanning X" means a token began at the context mark and never ended: that is where to look.
+            // Otherwise the problem mark is where the file stops making sense.
+            String context = e.getContext();
+            boolean unfinished = context != null && context.startsWith("while scanning");
+            Mark mark = (unfinished ? e.getContextMark().or(e::getProblemMark)
+                    : e.getProblemMark().or(e::getContextMark)).orElse(null);
             Position position = mark == null
                     ? new Position(name, 1, 1)
                     : new Position(name, mark.getLine() + 1, mark.getColumn() + 1);
-            problems.add(position, "YAML syntax: " + firstLine(e.getProblem()));
+            String problem = firstLine(e.getProblem());
+            problems.add(position, "YAML syntax: " + (context == null ? problem : context + ", " + problem));
         } catch (YamlEngineException e) {
             problems.add(new Position(name, 1, 1), "YAML syntax: " + firstLine(e.getMessage()));
         }
