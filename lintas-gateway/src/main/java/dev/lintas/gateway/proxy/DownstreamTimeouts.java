@@ -29,9 +29,10 @@ final class DownstreamTimeouts extends ChannelDuplexHandler {
 
     private final long headerTimeoutNanos;
     private final long idleTimeoutNanos;
+
     private ChannelHandlerContext ctx;
     private LazyTimer header;
-    private LazyTimer idle;
+    private IdleTimer idle;
     /** True while an exchange runs or the connection is a tunnel: the header timeout does not apply then. */
     private boolean busy;
 
@@ -44,19 +45,19 @@ final class DownstreamTimeouts extends ChannelDuplexHandler {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         header = new LazyTimer(ctx.executor(), this::headerExpired);
-        idle = new LazyTimer(ctx.executor(), this::idleExpired);
+        idle = new IdleTimer(ctx.executor(), idleTimeoutNanos, this::idleExpired);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         header.arm(headerTimeoutNanos);
-        idle.arm(idleTimeoutNanos);
+        idle.start();
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        idle.arm(idleTimeoutNanos);
+        idle.touch();
         if (!busy && !header.armed() && msg instanceof ByteBuf bytes && bytes.isReadable()) {
             header.arm(headerTimeoutNanos);
         }
@@ -65,7 +66,7 @@ final class DownstreamTimeouts extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        idle.arm(idleTimeoutNanos);
+        idle.touch();
         ctx.write(msg, promise);
     }
 

@@ -24,8 +24,7 @@ final class UpstreamHandler extends ChannelDuplexHandler {
 
     private final Server server;
     private final Channel channel;
-    private final long idleNanos;
-    private final LazyTimer idle;
+    private final IdleTimer idle;
     private final LazyTimer response;
     private volatile ProxyExchange owner;
     /** Whether the current owner took this connection from the pool. */
@@ -37,8 +36,8 @@ final class UpstreamHandler extends ChannelDuplexHandler {
     UpstreamHandler(Server server, Channel channel, long idleNanos) {
         this.server = server;
         this.channel = channel;
-        this.idleNanos = idleNanos;
-        this.idle = new LazyTimer(channel.eventLoop(), () -> timedOut(ProxyFailure.UPSTREAM_IDLE, "idle timeout"));
+        this.idle = new IdleTimer(channel.eventLoop(), idleNanos,
+                () -> timedOut(ProxyFailure.UPSTREAM_IDLE, "idle timeout"));
         this.response = new LazyTimer(channel.eventLoop(), () -> timedOut(ProxyFailure.RESPONSE_TIMEOUT,
                 "no response head within " + responseTimeoutNanos / 1_000_000 + "ms"));
     }
@@ -62,29 +61,45 @@ final class UpstreamHandler extends ChannelDuplexHandler {
     void attach(ProxyExchange exchange, boolean fromPool) {
         reused = fromPool;
         owner = exchange;
-        onLoop(() -> idle.arm(idleNanos));
+        if (channel.eventLoop().inEventLoop()) {
+            idle.start();
+        } else {
+            channel.eventLoop().execute(idle::start);
+        }
     }
 
     /** Gives the connection up; its timers stop. Reading is switched back on, so that a close is noticed. */
     void detach() {
         owner = null;
-        onLoop(() -> {
-            idle.disarm();
-            response.disarm();
-        });
+        if (channel.eventLoop().inEventLoop()) {
+            stopTimers();
+        } else {
+            channel.eventLoop().execute(this::stopTimers);
+        }
         channel.config().setAutoRead(true);
+    }
+
+    private void stopTimers() {
+        idle.pause();
+        response.disarm();
     }
 
     /** The whole request is out: the response head is due within {@code timeoutNanos}. */
     void awaitResponse(long timeoutNanos) {
-        onLoop(() -> {
+        if (channel.eventLoop().inEventLoop()) {
             responseTimeoutNanos = timeoutNanos;
             response.arm(timeoutNanos);
-        });
+        } else {
+            channel.eventLoop().execute(() -> awaitResponse(timeoutNanos));
+        }
     }
 
     void responseArrived() {
-        onLoop(response::disarm);
+        if (channel.eventLoop().inEventLoop()) {
+            response.disarm();
+        } else {
+            channel.eventLoop().execute(response::disarm);
+        }
     }
 
     private void onLoop(Runnable task) {
@@ -137,15 +152,13 @@ final class UpstreamHandler extends ChannelDuplexHandler {
             ctx.close();
             return;
         }
-        idle.arm(idleNanos);
+        idle.touch();
         exchange.fromUpstream(this, msg);
     }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (owner != null) {
-            idle.arm(idleNanos);
-        }
+        idle.touch();
         ctx.write(msg, promise);
     }
 

@@ -12,8 +12,10 @@ import io.netty.channel.EventLoopGroup;
 
 /**
  * Idle keep-alive connections to one server, kept per event loop and shared between them. A request takes an idle
- * connection of its own loop first, so that both ends of the exchange run on one thread; failing that it takes one
- * from another loop rather than open a new connection, which keeps reuse high when clients are spread unevenly.
+ * connection of its own loop first, so that both ends of the exchange run on one thread. Failing that, it takes a
+ * surplus connection from another loop (one that has sat idle there for a quarter of the keep-alive timeout, so
+ * that its own loop is not using it) rather than open a new one; this keeps reuse high when clients are spread
+ * unevenly, without making two loops share their busy connections, which would cost a thread hand-off per event.
  * <p>
  * Thread-safe: any loop acquires and releases. The newest idle connection is taken first (LIFO), so that the
  * oldest age out.
@@ -26,6 +28,7 @@ public final class ConnectionPool {
     private final Map<EventExecutor, ConcurrentLinkedDeque<Idle>> idleByLoop = new IdentityHashMap<>();
     private final ConcurrentLinkedDeque<Idle>[] all;
     private final long keepaliveNanos;
+    private final long surplusNanos;
     private final int maxIdle;
     private final AtomicInteger idleCount = new AtomicInteger();
     private final AtomicInteger openCount;
@@ -37,6 +40,7 @@ public final class ConnectionPool {
     @SuppressWarnings("unchecked")
     public ConnectionPool(EventLoopGroup loops, long keepaliveNanos, int maxIdle, AtomicInteger openCount) {
         this.keepaliveNanos = keepaliveNanos;
+        this.surplusNanos = keepaliveNanos / 4;
         this.maxIdle = maxIdle;
         this.openCount = openCount;
         for (EventExecutor loop : loops) {
@@ -57,10 +61,24 @@ public final class ConnectionPool {
         Channel channel = own == null ? null : take(own, nowNanos);
         for (int i = 0; channel == null && i < all.length; i++) {
             if (all[i] != own) {
-                channel = take(all[i], nowNanos);
+                channel = takeSurplus(all[i], nowNanos);
             }
         }
         return channel;
+    }
+
+    /** The oldest idle connection of another loop, if it has waited long enough to be surplus there. */
+    private Channel takeSurplus(ConcurrentLinkedDeque<Idle> deque, long nowNanos) {
+        Idle oldest = deque.peekFirst();
+        if (oldest == null || nowNanos - oldest.since < surplusNanos || !deque.remove(oldest)) {
+            return null;
+        }
+        idleCount.decrementAndGet();
+        if (oldest.channel.isActive() && nowNanos - oldest.since < keepaliveNanos) {
+            return oldest.channel;
+        }
+        oldest.channel.close();
+        return null;
     }
 
     private Channel take(ConcurrentLinkedDeque<Idle> deque, long nowNanos) {
