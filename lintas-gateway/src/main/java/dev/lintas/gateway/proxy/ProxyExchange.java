@@ -68,6 +68,8 @@ final class ProxyExchange {
     private final ProxyContext context;
     private final EventLoop loop;
     private final HttpRequest request;
+    /** The client's HTTP version; the request itself goes upstream as HTTP/1.1. */
+    private final HttpVersion downstreamVersion;
     private final String method;
     private final String target;
     private final InetSocketAddress client;
@@ -122,6 +124,7 @@ final class ProxyExchange {
         this.context = context;
         this.loop = ctx.channel().eventLoop();
         this.request = request;
+        this.downstreamVersion = request.protocolVersion();
         this.method = request.method().name();
         this.target = request.uri();
         this.client = (InetSocketAddress) ctx.channel().remoteAddress();
@@ -148,7 +151,7 @@ final class ProxyExchange {
 
     void start() {
         String host = requestHost();
-        if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)
+        if (downstreamVersion.equals(HttpVersion.HTTP_1_1)
                 && request.headers().getAll(HttpHeaderNames.HOST).size() != 1) {
             refuse(HttpResponseStatus.BAD_REQUEST, "HTTP/1.1 requests need exactly one Host header\n");
             return;
@@ -492,7 +495,7 @@ final class ProxyExchange {
         if (bodyStillComing() || context.draining()) {
             keepAlive = false; // the rest of the request would have to be read and dropped first
         }
-        keepAlive = Forwarding.toDownstream(response, request.protocolVersion(), keepAlive, false, bodyless);
+        keepAlive = Forwarding.toDownstream(response, downstreamVersion, keepAlive, false, bodyless);
         responseStarted = true;
         ctx.write(response);
         return true;
@@ -500,9 +503,11 @@ final class ProxyExchange {
 
     private void onResponseContent(HttpContent part) {
         if (interim) {
+            // An interim response has no body; its end goes along so that the encoder is ready for the next head.
             part.release();
             if (part instanceof LastHttpContent) {
                 interim = false;
+                ctx.write(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
             }
             return;
         }
@@ -559,7 +564,7 @@ final class ProxyExchange {
         server.recordSuccess();
         status = 101;
         responseStarted = true;
-        Forwarding.toDownstream(response, request.protocolVersion(), false, true, true);
+        Forwarding.toDownstream(response, downstreamVersion, false, true, true);
         finish();
         state = State.TUNNEL;
         ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {

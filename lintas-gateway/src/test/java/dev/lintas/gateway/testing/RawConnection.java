@@ -118,6 +118,20 @@ public final class RawConnection implements AutoCloseable {
         return new Response(statusLine, status, headers, body);
     }
 
+    /** Reads a status line and header section only, as the answer to HEAD has no body; returns them as text. */
+    public String readHead() throws IOException {
+        StringBuilder head = new StringBuilder();
+        String line = readLine();
+        if (line == null) {
+            throw new EOFException("the connection ended before a status line");
+        }
+        head.append(line).append('\n');
+        while (!(line = requireLine()).isEmpty()) {
+            head.append(line).append('\n');
+        }
+        return head.toString();
+    }
+
     /**
      * Whether the server has closed the connection: reads until the end of the stream, which must come next.
      *

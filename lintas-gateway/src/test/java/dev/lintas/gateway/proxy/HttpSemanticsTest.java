@@ -1,0 +1,135 @@
+package dev.lintas.gateway.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.lintas.gateway.testing.GatewayUnderTest;
+import dev.lintas.gateway.testing.RawConnection;
+import dev.lintas.gateway.testing.TestBackend;
+
+/** Message framing and connection handling that a proxy must get right beyond plain GET and POST. */
+class HttpSemanticsTest {
+
+    private static final String HOST = "Host: app.test\r\n";
+
+    private static TestBackend app;
+    private static GatewayUnderTest gateway;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @BeforeAll
+    static void startGateway() {
+        app = TestBackend.start("app");
+        gateway = GatewayUnderTest.start("""
+                gateway:
+                  access-log: off
+                  listeners:
+                    - name: web
+                      listen: 127.0.0.1:0
+                  routes:
+                    - host: app.test
+                      upstream: app
+                    - host: 127.0.0.1
+                      upstream: app
+                  upstreams:
+                    app:
+                      servers: [%s]
+                """.formatted(app.address()));
+    }
+
+    @AfterAll
+    static void stopGateway() {
+        gateway.close();
+        app.close();
+    }
+
+    @Test
+    void headResponsesCarryNoBodyAndTheConnectionStaysUsable() throws Exception {
+        try (RawConnection connection = RawConnection.open(gateway.address())) {
+            connection.send("HEAD /bytes/5000 HTTP/1.1\r\n" + HOST + "\r\n"
+                    + "GET /x HTTP/1.1\r\n" + HOST + "\r\n");
+            // The HEAD answer says how long the body would be, and sends none: the next bytes are the GET's answer.
+            String head = connection.readHead();
+            assertThat(head).startsWith("HTTP/1.1 200").containsIgnoringCase("content-length: 5000");
+            RawConnection.Response next = connection.readResponse();
+            assertThat(next.status()).isEqualTo(200);
+            assertThat(next.bodyText()).isEqualTo("app");
+        }
+    }
+
+    @Test
+    void noContentAndNotModifiedHaveNoBody() throws Exception {
+        try (RawConnection connection = RawConnection.open(gateway.address())) {
+            connection.send("GET /status/204 HTTP/1.1\r\n" + HOST + "\r\n"
+                    + "GET /status/304 HTTP/1.1\r\n" + HOST + "\r\n"
+                    + "GET /x HTTP/1.1\r\n" + HOST + "\r\n");
+            assertThat(connection.readResponse().status()).isEqualTo(204);
+            assertThat(connection.readResponse().status()).isEqualTo(304);
+            assertThat(connection.readResponse().bodyText()).isEqualTo("app");
+        }
+    }
+
+    @Test
+    void expectContinueGetsTheBodyThrough() throws Exception {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(gateway.uri("/echo"))
+                .expectContinue(true)
+                .POST(HttpRequest.BodyPublishers.ofString("after the interim answer")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("after the interim answer");
+    }
+
+    @Test
+    void http10ClientsGetAnAnswerTheyCanFrame() throws Exception {
+        try (RawConnection connection = RawConnection.open(gateway.address())) {
+            connection.send("GET /x HTTP/1.0\r\n" + HOST + "\r\n");
+            RawConnection.Response response = connection.readResponse();
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.bodyText()).isEqualTo("app");
+            assertThat(connection.readsEndOfStream()).isTrue();
+        }
+    }
+
+    @Test
+    void http10KeepAliveIsHonoured() throws Exception {
+        try (RawConnection connection = RawConnection.open(gateway.address())) {
+            connection.send("GET /x HTTP/1.0\r\n" + HOST + "Connection: keep-alive\r\n\r\n"
+                    + "GET /y HTTP/1.0\r\n" + HOST + "\r\n");
+            RawConnection.Response first = connection.readResponse();
+            assertThat(first.header("connection")).hasValueSatisfying(v -> assertThat(v).containsIgnoringCase("keep-alive"));
+            assertThat(connection.readResponse().bodyText()).isEqualTo("app");
+            assertThat(connection.readsEndOfStream()).isTrue();
+        }
+    }
+
+    @Test
+    void aLocalAnswerToABodylessRequestKeepsTheConnection() throws Exception {
+        try (RawConnection connection = RawConnection.open(gateway.address())) {
+            connection.send("GET /x HTTP/1.1\r\nHost: elsewhere.test\r\n\r\n"
+                    + "GET /x HTTP/1.1\r\n" + HOST + "\r\n");
+            RawConnection.Response miss = connection.readResponse();
+            assertThat(miss.status()).isEqualTo(404);
+            assertThat(miss.header("connection")).isEmpty();
+            assertThat(connection.readResponse().bodyText()).isEqualTo("app");
+        }
+    }
+
+    @Test
+    void hopByHopHeadersAreRemovedAndConnectionNamedOnesToo() throws Exception {
+        try (RawConnection connection = RawConnection.open(gateway.address())) {
+            connection.send("GET /headers HTTP/1.1\r\n" + HOST + "Connection: keep-alive, X-Secret\r\n"
+                    + "X-Secret: 1\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\nProxy-Authorization: x\r\n"
+                    + "Upgrade: h2c\r\nX-Kept: yes\r\n\r\n");
+            String seen = connection.readResponse().bodyText().toLowerCase();
+            assertThat(seen).contains("x-kept: yes")
+                    .doesNotContain("x-secret").doesNotContain("keep-alive").doesNotContain("te: trailers")
+                    .doesNotContain("proxy-authorization").doesNotContain("upgrade");
+        }
+    }
+}
