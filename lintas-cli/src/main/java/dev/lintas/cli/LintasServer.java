@@ -48,7 +48,7 @@ final class LintasServer implements AutoCloseable {
                 threads, context.transport().name().toLowerCase());
         try {
             if (config.admin() != null) {
-                admin = new AdminServer(context, () -> CompletableFuture.supplyAsync(this::reloadNow, control));
+                admin = new AdminServer(context, this::reload);
                 admin.start(config.admin()).get(10, TimeUnit.SECONDS);
             }
             if (config.gateway() != null) {
@@ -67,7 +67,11 @@ final class LintasServer implements AutoCloseable {
 
     /** Reads the config file again and applies it; runs on the control thread. */
     CompletableFuture<String> reload() {
-        return CompletableFuture.supplyAsync(this::reloadNow, control);
+        try {
+            return CompletableFuture.supplyAsync(this::reloadNow, control);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new IllegalStateException("shutting down"));
+        }
     }
 
     private String reloadNow() {
@@ -99,8 +103,9 @@ final class LintasServer implements AutoCloseable {
             if (gateway != null && next.gateway() != null) {
                 gateway.reload(next.gateway()).get(10, TimeUnit.SECONDS);
             } else if (gateway == null && next.gateway() != null) {
-                gateway = new Gateway(context);
-                gateway.start(next.gateway()).get(10, TimeUnit.SECONDS);
+                Gateway started = new Gateway(context);
+                started.start(next.gateway()).get(10, TimeUnit.SECONDS);
+                gateway = started;
             } else if (gateway != null) {
                 gateway.stop();
                 gateway = null;
@@ -128,6 +133,9 @@ final class LintasServer implements AutoCloseable {
     /** Stops accepting, drains requests in flight, and releases everything. */
     @Override
     public void close() {
+        if (control.isShutdown()) {
+            return;
+        }
         try {
             control.submit(this::stopNow).get();
         } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package dev.lintas.gateway;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,12 +49,14 @@ public final class Gateway {
     private final AtomicReference<RoutingTable> table = new AtomicReference<>();
     private final AtomicReference<AccessLog> accessLog = new AtomicReference<>(AccessLog.OFF);
     private final ChannelGroup connections = new DefaultChannelGroup("gateway", GlobalEventExecutor.INSTANCE);
+    /** Bound listeners by name. */
     private final Map<String, Bound> listeners = new LinkedHashMap<>();
     private volatile boolean draining;
     private GatewayConfig config;
     private ScheduledFuture<?> sweeper;
 
-    private record Bound(ListenerConfig config, Channel channel, Listeners.Entry entry) {
+    /** A bound listener. A reload that keeps its address keeps its socket. */
+    private record Bound(ProxyContext proxy, Channel channel, Listeners.Entry entry) {
     }
 
     public Gateway(RuntimeContext context) {
@@ -61,22 +64,58 @@ public final class Gateway {
         this.metrics = new GatewayMetrics(context.metrics());
     }
 
-    /** Binds every listener; the future fails with the first bind error. */
+    /** Binds every listener; the future fails with the first bind error, and then nothing is left bound. */
     public CompletableFuture<Void> start(GatewayConfig config) throws IOException {
-        this.config = config;
         accessLog.set(AccessLog.open(config.accessLog()));
-        table.set(buildTable(config, Map.of()));
-        table.get().upstreams().values().forEach(Upstream::startChecks);
+        RoutingTable first = buildTable(config, Map.of());
+        table.set(first);
+        try {
+            register(bindAll(config.listeners()));
+        } catch (IOException e) {
+            first.upstreams().values().forEach(Upstream::close);
+            accessLog.getAndSet(AccessLog.OFF).close();
+            return CompletableFuture.failedFuture(e);
+        }
+        this.config = config;
+        first.upstreams().values().forEach(Upstream::start);
         sweeper = context.loops().next().scheduleAtFixedRate(this::sweep, 250, 250, TimeUnit.MILLISECONDS);
-        CompletableFuture<?>[] binds = config.listeners().stream().map(this::bind).toArray(CompletableFuture[]::new);
-        return CompletableFuture.allOf(binds);
+        return CompletableFuture.completedFuture(null);
     }
 
-    private CompletableFuture<Void> bind(ListenerConfig listener) {
-        Listeners.Entry entry = context.listeners().add("gateway " + listener.name());
+    /**
+     * Binds {@code wanted} listeners all or none: when one cannot be bound, those just bound are closed again
+     * and the first failure is thrown.
+     */
+    private List<Bound> bindAll(List<ListenerConfig> wanted) throws IOException {
+        List<Bound> bound = new ArrayList<>();
+        IOException failure = null;
+        for (ListenerConfig listener : wanted) {
+            try {
+                bound.add(bind(listener));
+            } catch (IOException e) {
+                failure = e;
+                break;
+            }
+        }
+        if (failure != null) {
+            bound.forEach(this::unbind);
+            throw failure;
+        }
+        return bound;
+    }
+
+    private void register(List<Bound> bound) {
+        synchronized (listeners) {
+            for (Bound b : bound) {
+                listeners.put(b.proxy.listener().name(), b);
+                log.info("gateway listener '{}' on {}", b.proxy.listener().name(), b.channel.localAddress());
+            }
+        }
+    }
+
+    private Bound bind(ListenerConfig listener) throws IOException {
         ProxyContext proxy = new ProxyContext(listener, table::get, metrics, accessLog::get, () -> draining,
                 connections, context.transport());
-        CompletableFuture<Void> bound = new CompletableFuture<>();
         ChannelFuture future = new ServerBootstrap()
                 .group(context.loops())
                 .channel(context.transport().serverChannel())
@@ -86,91 +125,142 @@ public final class Gateway {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, ProxyContext.WATER_MARK)
                 .childHandler(new DownstreamInitializer(proxy))
                 .bind(listener.listen().resolve());
-        future.addListener(f -> {
-            if (f.isSuccess()) {
-                InetSocketAddress address = (InetSocketAddress) future.channel().localAddress();
-                entry.up(address);
-                synchronized (listeners) {
-                    listeners.put(listener.name(), new Bound(listener, future.channel(), entry));
-                }
-                log.info("gateway listener '{}' on {}", listener.name(), address);
-                bound.complete(null);
-            } else {
-                context.listeners().remove(entry);
-                bound.completeExceptionally(new IOException("gateway listener '" + listener.name()
-                        + "' cannot bind " + listener.listen() + ": " + f.cause().getMessage(), f.cause()));
-            }
-        });
-        return bound;
+        if (!future.awaitUninterruptibly(10, TimeUnit.SECONDS) || !future.isSuccess()) {
+            future.channel().close();
+            Throwable cause = future.cause();
+            throw new IOException("gateway listener '" + listener.name() + "' cannot bind " + listener.listen() + ": "
+                    + (cause == null ? "timed out" : cause.getMessage()), cause);
+        }
+        Listeners.Entry entry = context.listeners().add("gateway " + listener.name());
+        entry.up((InetSocketAddress) future.channel().localAddress());
+        return new Bound(proxy, future.channel(), entry);
     }
 
     /** The address a listener is bound to, or null; useful with port 0. */
     public InetSocketAddress address(String listenerName) {
         synchronized (listeners) {
-            Bound bound = listeners.get(listenerName);
-            return bound == null ? null : (InetSocketAddress) bound.channel.localAddress();
+            for (Bound bound : listeners.values()) {
+                if (bound.proxy.listener().name().equals(listenerName)) {
+                    return (InetSocketAddress) bound.channel.localAddress();
+                }
+            }
+            return null;
         }
     }
 
     /**
-     * Applies a new config: routes and upstreams are swapped at once, listeners that were added, removed or moved
-     * are bound or closed, and open connections carry on. Returns when new listeners are bound.
+     * Applies a new config all or nothing. New listeners are bound first; if one cannot be, everything stays as
+     * it was and the future fails. Then routes and upstreams are swapped at once, listeners that stay on their
+     * address take their new limits for new connections, listeners no longer wanted are closed, and open
+     * connections carry on.
      */
-    public CompletableFuture<Void> reload(GatewayConfig next) throws IOException {
-        GatewayConfig previous = config;
-        config = next;
-        if (!next.accessLog().equals(previous.accessLog())) {
-            AccessLog old = accessLog.getAndSet(AccessLog.open(next.accessLog()));
-            old.close();
-        }
+    public CompletableFuture<Void> reload(GatewayConfig next) {
+        AccessLog openedLog = null;
         RoutingTable before = table.get();
-        RoutingTable after = buildTable(next, before.upstreams());
-        table.set(after);
-        for (Upstream upstream : after.upstreams().values()) {
-            if (before.upstreams().get(upstream.name()) != upstream) {
-                upstream.startChecks();
+        RoutingTable after;
+        List<ListenerConfig> toBind = new ArrayList<>();
+        Map<String, ListenerConfig> kept = keptListeners(next.listeners(), toBind);
+        List<Bound> newly;
+        try {
+            if (!next.accessLog().equals(config.accessLog())) {
+                openedLog = AccessLog.open(next.accessLog());
             }
-        }
-        for (Upstream upstream : before.upstreams().values()) {
-            if (after.upstreams().get(upstream.name()) != upstream) {
-                upstream.close();
+            after = buildTable(next, before.upstreams());
+            try {
+                newly = bindAll(toBind);
+            } catch (IOException e) {
+                closeNew(after, before);
+                throw e;
             }
+        } catch (IOException e) {
+            if (openedLog != null) {
+                openedLog.close();
+            }
+            log.error("reload refused, the running gateway stays as it was: {}", e.getMessage());
+            return CompletableFuture.failedFuture(e);
         }
 
-        Map<String, ListenerConfig> wanted = new LinkedHashMap<>();
-        next.listeners().forEach(l -> wanted.put(l.name(), l));
-        List<CompletableFuture<Void>> binds = new java.util.ArrayList<>();
+        // From here on nothing can fail: commit.
+        if (openedLog != null) {
+            accessLog.getAndSet(openedLog).close();
+        }
+        table.set(after);
+        closeNew(before, after);
+        for (Upstream upstream : after.upstreams().values()) {
+            if (before.upstreams().get(upstream.name()) != upstream) {
+                upstream.start();
+            }
+        }
         synchronized (listeners) {
-            for (var it = listeners.entrySet().iterator(); it.hasNext(); ) {
-                var entry = it.next();
-                ListenerConfig want = wanted.get(entry.getKey());
-                if (want == null || !want.equals(withBoundPosition(want, entry.getValue().config))) {
-                    unbind(entry.getValue());
-                    it.remove();
+            Map<String, Bound> now = new LinkedHashMap<>();
+            for (var entry : listeners.entrySet()) {
+                ListenerConfig keep = kept.get(entry.getKey());
+                if (keep != null) {
+                    entry.getValue().proxy.update(keep);
+                    now.put(keep.name(), entry.getValue());
                 } else {
-                    wanted.remove(entry.getKey());
+                    unbind(entry.getValue());
+                }
+            }
+            listeners.clear();
+            listeners.putAll(now);
+        }
+        register(newly);
+        config = next;
+        log.info("gateway reloaded: {} listener(s), {} route(s), {} upstream(s)", next.listeners().size(),
+                next.routes().size(), next.upstreams().size());
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Which bound listeners a new config keeps, by their current name: those with the same name and address, and
+     * those only renamed (same address, which is not port 0). The others of {@code wanted} go to {@code toBind}.
+     */
+    private Map<String, ListenerConfig> keptListeners(List<ListenerConfig> wanted, List<ListenerConfig> toBind) {
+        Map<String, ListenerConfig> kept = new HashMap<>();
+        synchronized (listeners) {
+            List<ListenerConfig> unmatched = new ArrayList<>();
+            for (ListenerConfig listener : wanted) {
+                Bound bound = listeners.get(listener.name());
+                if (bound != null && bound.proxy.listener().listen().equals(listener.listen())) {
+                    kept.put(listener.name(), listener);
+                } else {
+                    unmatched.add(listener);
+                }
+            }
+            for (ListenerConfig listener : unmatched) {
+                String renamed = null;
+                for (var entry : listeners.entrySet()) {
+                    if (!kept.containsKey(entry.getKey()) && listener.listen().port() != 0
+                            && entry.getValue().proxy.listener().listen().equals(listener.listen())) {
+                        renamed = entry.getKey();
+                        break;
+                    }
+                }
+                if (renamed != null) {
+                    kept.put(renamed, listener);
+                } else {
+                    toBind.add(listener);
                 }
             }
         }
-        for (ListenerConfig listener : wanted.values()) {
-            binds.add(bind(listener));
-        }
-        log.info("gateway reloaded: {} listener(s), {} route(s), {} upstream(s)", next.listeners().size(),
-                next.routes().size(), next.upstreams().size());
-        return CompletableFuture.allOf(binds.toArray(CompletableFuture[]::new));
+        return kept;
     }
 
-    /** Compares listeners without where they were written, which moves whenever the file is edited. */
-    private static ListenerConfig withBoundPosition(ListenerConfig want, ListenerConfig bound) {
-        return new ListenerConfig(want.name(), want.listen(), bound.position(), want.headerTimeout(),
-                want.idleTimeout(), want.maxHeaderSize(), want.maxBodySize());
+    /** Closes the upstreams of {@code table} that {@code other} does not share. */
+    private static void closeNew(RoutingTable table, RoutingTable other) {
+        for (Upstream upstream : table.upstreams().values()) {
+            if (other.upstreams().get(upstream.name()) != upstream) {
+                upstream.close();
+            }
+        }
     }
 
     private void unbind(Bound bound) {
         bound.entry.down();
         context.listeners().remove(bound.entry);
         bound.channel.close().syncUninterruptibly();
-        log.info("gateway listener '{}' closed", bound.config.name());
+        log.info("gateway listener '{}' closed", bound.proxy.listener().name());
     }
 
     private RoutingTable buildTable(GatewayConfig config, Map<String, Upstream> current) {
@@ -229,6 +319,7 @@ public final class Gateway {
             current.upstreams().values().forEach(Upstream::close);
         }
         accessLog.get().close();
+        metrics.close();
     }
 
     /** The number of open client connections. */

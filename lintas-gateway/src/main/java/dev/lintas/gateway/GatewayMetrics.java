@@ -63,11 +63,18 @@ public final class GatewayMetrics {
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, RouteMeters> routes = new ConcurrentHashMap<>();
     private final AtomicInteger downstreamConnections = new AtomicInteger();
+    private final Gauge connectionsGauge;
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
-        Gauge.builder("lintas.gateway.downstream.connections", downstreamConnections, AtomicInteger::get)
-                .description("Open client connections").register(registry);
+        this.connectionsGauge = Gauge.builder("lintas.gateway.downstream.connections", downstreamConnections,
+                        AtomicInteger::get)
+                .description("Open client connections").strongReference(true).register(registry);
+    }
+
+    /** Removes the gauge that belongs to this gateway, so that a gateway started later registers its own. */
+    public void close() {
+        registry.remove(connectionsGauge);
     }
 
     /** The meters for requests on {@code route} sent to {@code upstream}; "-" stands for none. */

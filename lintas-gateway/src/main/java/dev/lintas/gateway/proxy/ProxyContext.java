@@ -34,7 +34,8 @@ public final class ProxyContext {
     /** The largest response head accepted from an upstream. */
     private static final int MAX_UPSTREAM_HEADER = 64 * 1024;
 
-    private final ListenerConfig listener;
+    /** Swapped by a reload that keeps the listener's address; read once per connection and per request. */
+    private volatile ListenerConfig listener;
     private final Supplier<RoutingTable> table;
     private final GatewayMetrics metrics;
     private final Supplier<AccessLog> accessLog;
@@ -60,6 +61,11 @@ public final class ProxyContext {
 
     public ListenerConfig listener() {
         return listener;
+    }
+
+    /** New limits from a reload, for connections accepted from now on. */
+    public void update(ListenerConfig next) {
+        listener = next;
     }
 
     RoutingTable table() {

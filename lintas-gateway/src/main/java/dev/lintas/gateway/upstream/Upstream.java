@@ -33,8 +33,8 @@ public final class Upstream {
     private final AtomicInteger openConnections = new AtomicInteger();
     private final List<Meter> meters = new ArrayList<>();
     private final MeterRegistry registry;
-    private final Counter retries;
-    private final Counter failovers;
+    private volatile Counter retries;
+    private volatile Counter failovers;
     private HealthChecker checker;
 
     /** Builds the upstream and resolves its server names; called off the event loops, when config is applied. */
@@ -55,23 +55,6 @@ public final class Upstream {
         this.primaryBalancer = Balancer.create(config.balance(), primaries);
         this.backupBalancer = Balancer.create(config.balance(), backups);
 
-        String name = config.name();
-        meters.add(Gauge.builder("lintas.gateway.upstream.connections", openConnections, AtomicInteger::get)
-                .description("Open connections to the upstream's servers").tag("upstream", name).register(registry));
-        for (Server server : servers()) {
-            meters.add(Gauge.builder("lintas.gateway.upstream.server.up", server,
-                            s -> s.isAvailable(System.nanoTime()) ? 1 : 0)
-                    .description("1 while the server may be given requests, 0 while it is out")
-                    .tags("upstream", name, "server", server.label(), "backup", String.valueOf(server.isBackup()))
-                    .register(registry));
-        }
-        retries = Counter.builder("lintas.gateway.upstream.retries").description("Attempts after the first")
-                .tag("upstream", name).register(registry);
-        failovers = Counter.builder("lintas.gateway.upstream.failovers")
-                .description("Attempts moved to another server after a failure").tag("upstream", name)
-                .register(registry);
-        meters.add(retries);
-        meters.add(failovers);
         if (config.healthCheck() != null) {
             checker = new HealthChecker(this, context);
         }
@@ -92,7 +75,32 @@ public final class Upstream {
         return all;
     }
 
-    public void startChecks() {
+    /**
+     * Registers this upstream's meters and starts its health checks. Called once the upstream is in service, after
+     * any upstream of the same name that it replaces was closed, so that the two never share meters.
+     */
+    public void start() {
+        String name = config.name();
+        meters.add(Gauge.builder("lintas.gateway.upstream.connections", openConnections, AtomicInteger::get)
+                .description("Open connections to the upstream's servers").tag("upstream", name)
+                .strongReference(true).register(registry));
+        for (Server server : servers()) {
+            meters.add(Gauge.builder("lintas.gateway.upstream.server.up", server,
+                            s -> s.isAvailable(System.nanoTime()) ? 1 : 0)
+                    .description("1 while the server may be given requests, 0 while it is out")
+                    .tags("upstream", name, "server", server.label(), "backup", String.valueOf(server.isBackup()))
+                    .strongReference(true).register(registry));
+        }
+        Counter retries = Counter.builder("lintas.gateway.upstream.retries").description("Attempts after the first")
+                .tag("upstream", name).register(registry);
+        Counter failovers = Counter.builder("lintas.gateway.upstream.failovers")
+                .description("Attempts moved to another server after a failure").tag("upstream", name)
+                .register(registry);
+        meters.add(retries);
+        meters.add(failovers);
+
+        this.retries = retries;
+        this.failovers = failovers;
         if (checker != null) {
             checker.start();
         }
@@ -120,9 +128,12 @@ public final class Upstream {
     }
 
     public void countRetry(boolean failover) {
-        retries.increment();
-        if (failover) {
-            failovers.increment();
+        Counter retries = this.retries;
+        if (retries != null) {
+            retries.increment();
+            if (failover) {
+                failovers.increment();
+            }
         }
     }
 
