@@ -69,24 +69,47 @@ public final class Lintas implements Callable<Integer> {
         out.flush();
     }
 
-    @Command(name = "run", description = "Start Lintas.")
-    static final class Run implements Callable<Integer> {
+    /**
+     * What the commands that read a config share: the {@code -c/--config FILE} option, and the output and error
+     * streams of the command that mixes it in.
+     */
+    static final class ReadsConfig {
 
         @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "config file (default: ./lintas.yaml "
                 + "if present, else built-in defaults)")
         Path file;
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+        CommandLine.Model.CommandSpec command;
+
+        /** The config this command reads: see {@link Lintas#resolve}. */
+        LintasConfig config() throws ConfigException {
+            return resolve(file);
+        }
+
+        PrintWriter out() {
+            return command.commandLine().getOut();
+        }
+
+        PrintWriter err() {
+            return command.commandLine().getErr();
+        }
+    }
+
+    @Command(name = "run", description = "Start Lintas.")
+    static final class Run implements Callable<Integer> {
+
+        @CommandLine.Mixin
+        ReadsConfig command;
 
         @Override
         public Integer call() throws InterruptedException {
             Logger log = LoggerFactory.getLogger(Lintas.class);
             LintasConfig config;
             try {
-                config = resolve(file);
+                config = command.config();
             } catch (ConfigException e) {
-                PrintWriter err = spec.commandLine().getErr();
+                PrintWriter err = command.err();
                 err.println("lintas: the configuration has " + e.problems().size() + " problem(s); not starting");
                 printProblems(err, e);
                 return 1;
@@ -113,18 +136,14 @@ public final class Lintas implements Callable<Integer> {
     @Command(name = "check", description = "Check a config file and print every problem in it.")
     static final class Check implements Callable<Integer> {
 
-        @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "config file (default: ./lintas.yaml "
-                + "if present, else built-in defaults)")
-        Path file;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        @CommandLine.Mixin
+        ReadsConfig command;
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = command.out();
             try {
-                resolve(file);
+                command.config();
             } catch (ConfigException e) {
                 printProblems(out, e);
                 return 1;
@@ -135,24 +154,21 @@ public final class Lintas implements Callable<Integer> {
         }
     }
 
-    @Command(name = "reload", description = "Ask a running Lintas to reload its config, through its admin "
-            + "listener (the same as sending it SIGHUP).")
+    @Command(name = "reload", description = {"Ask a running Lintas to reload its config, through its admin "
+            + "listener (the same as sending it SIGHUP).", "The config file is the running Lintas's, read for the "
+            + "admin address."})
     static final class Reload implements Callable<Integer> {
 
-        @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "the running Lintas's config file, "
-                + "read for the admin address")
-        Path file;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        @CommandLine.Mixin
+        ReadsConfig command;
 
         @Override
         public Integer call() throws IOException, InterruptedException {
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
+            PrintWriter out = command.out();
+            PrintWriter err = command.err();
             LintasConfig config;
             try {
-                config = resolve(file);
+                config = command.config();
             } catch (ConfigException e) {
                 err.println("lintas: not reloading; the configuration has " + e.problems().size() + " problem(s)");
                 printProblems(err, e);

@@ -4,39 +4,33 @@ import static dev.lintas.gateway.config.ReaderProblems.problem;
 import static dev.lintas.gateway.config.ReaderProblems.problemsIn;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.stream.Stream;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Problems in {@code gateway.listeners}, each at the line and column where it is written. */
 class ListenerReadingTest {
 
-    @Test
-    void listenerPortAbove65535IsReported() {
-        assertThat(problemsIn("""
-                gateway:
-                  listeners:
-                    - listen: 0.0.0.0:99999
-                """)).containsExactly(problem(3, 15,
-                "listen: '0.0.0.0:99999' (expected an address like 0.0.0.0:8080 or 127.0.0.1:9090)"));
+    /** Each a bad listen address as written in YAML, and as the reader quotes it. */
+    static Stream<Arguments> badListenAddresses() {
+        return Stream.of(
+                Arguments.argumentSet("a port above 65535", "0.0.0.0:99999", "0.0.0.0:99999"),
+                Arguments.argumentSet("no port", "nohost", "nohost"),
+                Arguments.argumentSet("an IPv6 address without its closing bracket", "\"[::1:8080\"", "[::1:8080"));
     }
 
-    @Test
-    void listenerAddressWithoutAPortIsReported() {
+    @ParameterizedTest
+    @MethodSource("badListenAddresses")
+    void badListenAddressIsReported(String written, String address) {
         assertThat(problemsIn("""
                 gateway:
                   listeners:
-                    - listen: nohost
-                """)).containsExactly(problem(3, 15,
-                "listen: 'nohost' (expected an address like 0.0.0.0:8080 or 127.0.0.1:9090)"));
-    }
-
-    @Test
-    void listenerIpv6AddressWithoutItsClosingBracketIsReported() {
-        assertThat(problemsIn("""
-                gateway:
-                  listeners:
-                    - listen: "[::1:8080"
-                """)).containsExactly(problem(3, 15,
-                "listen: '[::1:8080' (expected an address like 0.0.0.0:8080 or 127.0.0.1:9090)"));
+                    - listen: %s
+                """.formatted(written))).containsExactly(problem(3, 15,
+                "listen: '" + address + "' (expected an address like 0.0.0.0:8080 or 127.0.0.1:9090)"));
     }
 
     @Test

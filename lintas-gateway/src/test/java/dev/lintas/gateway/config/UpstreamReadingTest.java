@@ -4,59 +4,40 @@ import static dev.lintas.gateway.config.ReaderProblems.problem;
 import static dev.lintas.gateway.config.ReaderProblems.problemsIn;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.stream.Stream;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.lintas.runtime.config.Position;
 
 /** Problems in {@code gateway.upstreams}: servers, weights, timeouts and health checks. */
 class UpstreamReadingTest {
 
-    @Test
-    void serverPortZeroIsReported() {
-        assertThat(problemsIn("""
-                gateway:
-                  upstreams:
-                    app:
-                      servers:
-                        - 10.0.0.1:0
-                """)).containsExactly(problem(5, 11,
-                "bad server address '10.0.0.1:0' (expected host:port like 10.0.0.1:3000, port 1-65535)"));
+    /** Each a bad server address as written in YAML, and as the reader quotes it. */
+    static Stream<Arguments> badServerAddresses() {
+        return Stream.of(
+                Arguments.argumentSet("port 0", "10.0.0.1:0", "10.0.0.1:0"),
+                Arguments.argumentSet("a port that is not a number", "10.0.0.1:abc", "10.0.0.1:abc"),
+                Arguments.argumentSet("an IPv6 address without its closing bracket", "\"[::1:80\"", "[::1:80"),
+                Arguments.argumentSet("no host", ":3000", ":3000"));
     }
 
-    @Test
-    void serverPortThatIsNotANumberIsReported() {
+    @ParameterizedTest
+    @MethodSource("badServerAddresses")
+    void badServerAddressIsReported(String written, String address) {
         assertThat(problemsIn("""
                 gateway:
                   upstreams:
                     app:
                       servers:
-                        - 10.0.0.1:abc
-                """)).containsExactly(problem(5, 11,
-                "bad server address '10.0.0.1:abc' (expected host:port like 10.0.0.1:3000, port 1-65535)"));
-    }
-
-    @Test
-    void serverIpv6AddressWithoutItsClosingBracketIsReported() {
-        assertThat(problemsIn("""
-                gateway:
-                  upstreams:
-                    app:
-                      servers:
-                        - "[::1:80"
-                """)).containsExactly(problem(5, 11,
-                "bad server address '[::1:80' (expected host:port like 10.0.0.1:3000, port 1-65535)"));
-    }
-
-    @Test
-    void serverWithoutAHostIsReported() {
-        assertThat(problemsIn("""
-                gateway:
-                  upstreams:
-                    app:
-                      servers:
-                        - :3000
-                """)).containsExactly(problem(5, 11,
-                "bad server address ':3000' (expected host:port like 10.0.0.1:3000, port 1-65535)"));
+                        - %s
+                """.formatted(written))).containsExactly(problem(5, 11,
+                "bad server address '" + address + "' (expected host:port like 10.0.0.1:3000, port 1-65535)"));
     }
 
     @Test
@@ -104,26 +85,17 @@ class UpstreamReadingTest {
                 """)).containsExactly(problem(4, 16, "upstream 'app' has no servers"));
     }
 
-    @Test
-    void retriesThatIsAWordIsReported() {
+    @ParameterizedTest
+    @ValueSource(strings = {"many", "-1"})
+    void retriesThatAreNotAWholeNumberAreReported(String retries) {
         assertThat(problemsIn("""
                 gateway:
                   upstreams:
                     app:
                       servers: [10.0.0.1:3000]
-                      retries: many
-                """)).containsExactly(problem(5, 16, "retries: 'many' (expected a whole number >= 0)"));
-    }
-
-    @Test
-    void negativeRetriesAreReported() {
-        assertThat(problemsIn("""
-                gateway:
-                  upstreams:
-                    app:
-                      servers: [10.0.0.1:3000]
-                      retries: -1
-                """)).containsExactly(problem(5, 16, "retries: '-1' (expected a whole number >= 0)"));
+                      retries: %s
+                """.formatted(retries))).containsExactly(
+                problem(5, 16, "retries: '" + retries + "' (expected a whole number >= 0)"));
     }
 
     @Test
@@ -150,38 +122,22 @@ class UpstreamReadingTest {
                 "balance: 'fastest' (expected one of round-robin, least-conn, ip-hash, random-two)"));
     }
 
-    @Test
-    void durationWrittenInWordsIsReported() {
+    /** Words, an unknown unit and a negative number, each where a duration goes and reported at its column. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            connect-timeout  | 2 seconds | 24
+            response-timeout | 5x        | 25
+            idle-timeout     | -1s       | 21
+            """)
+    void valueThatIsNotADurationIsReported(String key, String value, int column) {
         assertThat(problemsIn("""
                 gateway:
                   upstreams:
                     app:
                       servers: [10.0.0.1:3000]
-                      connect-timeout: 2 seconds
-                """)).containsExactly(problem(5, 24,
-                "connect-timeout: '2 seconds' (expected a duration like 2s or 500ms)"));
-    }
-
-    @Test
-    void durationWithAnUnknownUnitIsReported() {
-        assertThat(problemsIn("""
-                gateway:
-                  upstreams:
-                    app:
-                      servers: [10.0.0.1:3000]
-                      response-timeout: 5x
-                """)).containsExactly(problem(5, 25, "response-timeout: '5x' (expected a duration like 2s or 500ms)"));
-    }
-
-    @Test
-    void negativeDurationIsReported() {
-        assertThat(problemsIn("""
-                gateway:
-                  upstreams:
-                    app:
-                      servers: [10.0.0.1:3000]
-                      idle-timeout: -1s
-                """)).containsExactly(problem(5, 21, "idle-timeout: '-1s' (expected a duration like 2s or 500ms)"));
+                      %s: %s
+                """.formatted(key, value))).containsExactly(
+                problem(5, column, key + ": '" + value + "' (expected a duration like 2s or 500ms)"));
     }
 
     @Test
@@ -198,40 +154,18 @@ class UpstreamReadingTest {
                 problem(6, 26, "keepalive-timeout: must be longer than 0 (expected a duration like 2s)"));
     }
 
-    @Test
-    void weightZeroIsReported() {
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1", "heavy"})
+    void weightThatIsNotAPositiveWholeNumberIsReported(String weight) {
         assertThat(problemsIn("""
                 gateway:
                   upstreams:
                     app:
                       servers:
                         - address: 10.0.0.1:3000
-                          weight: 0
-                """)).containsExactly(problem(6, 19, "weight: '0' (expected a whole number > 0)"));
-    }
-
-    @Test
-    void negativeWeightIsReported() {
-        assertThat(problemsIn("""
-                gateway:
-                  upstreams:
-                    app:
-                      servers:
-                        - address: 10.0.0.1:3000
-                          weight: -1
-                """)).containsExactly(problem(6, 19, "weight: '-1' (expected a whole number > 0)"));
-    }
-
-    @Test
-    void weightThatIsAWordIsReported() {
-        assertThat(problemsIn("""
-                gateway:
-                  upstreams:
-                    app:
-                      servers:
-                        - address: 10.0.0.1:3000
-                          weight: heavy
-                """)).containsExactly(problem(6, 19, "weight: 'heavy' (expected a whole number > 0)"));
+                          weight: %s
+                """.formatted(weight))).containsExactly(
+                problem(6, 19, "weight: '" + weight + "' (expected a whole number > 0)"));
     }
 
     /** Bug: GatewayConfigReader.readServer reports a weight that is not a scalar twice at the same place. */

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -31,7 +31,9 @@ class BadInputTest {
     /** The {@code max-body-size} of the {@code web} listener. */
     private static final int MAX_BODY = 1024;
 
+    @AutoClose
     private static TestBackend app;
+    @AutoClose
     private static GatewayUnderTest gateway;
 
     @BeforeAll
@@ -54,12 +56,6 @@ class BadInputTest {
                     app:
                       servers: [%s]
                 """.formatted(app.address()));
-    }
-
-    @AfterAll
-    static void stopGateway() {
-        gateway.close();
-        app.close();
     }
 
     static Stream<Arguments> badRequests() {

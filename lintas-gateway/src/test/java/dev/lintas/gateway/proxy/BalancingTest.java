@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,9 +25,13 @@ import dev.lintas.gateway.testing.TestBackend;
 class BalancingTest {
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    @AutoClose
     private TestBackend a;
+    @AutoClose
     private TestBackend b;
+    @AutoClose
     private TestBackend c;
+    @AutoClose
     private GatewayUnderTest gateway;
 
     @BeforeEach
@@ -37,31 +41,8 @@ class BalancingTest {
         c = TestBackend.start("c");
     }
 
-    @AfterEach
-    void tearDown() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        a.close();
-        b.close();
-        c.close();
-    }
-
-    private void startGateway(String balance, String servers) {
-        gateway = GatewayUnderTest.start("""
-                gateway:
-                  access-log: off
-                  listeners:
-                    - listen: 127.0.0.1:0
-                  routes:
-                    - path: /
-                      upstream: app
-                  upstreams:
-                    app:
-                      balance: %s
-                      servers:
-                %s
-                """.formatted(balance, servers));
+    private void startGateway(String balance, String... servers) {
+        gateway = GatewayUnderTest.proxying("balance: " + balance, servers);
     }
 
     private Map<String, Integer> send(HttpClient from, int count, String path) throws Exception {
@@ -77,7 +58,7 @@ class BalancingTest {
 
     @Test
     void roundRobinSplitsEvenly() throws Exception {
-        startGateway("round-robin", "        - %s\n        - %s".formatted(a.address(), b.address()));
+        startGateway("round-robin", a.address(), b.address());
         Map<String, Integer> seen = send(client, 1000, "/");
         assertThat(seen.get("a")).isBetween(450, 550);
         assertThat(seen.get("b")).isBetween(450, 550);
@@ -85,11 +66,7 @@ class BalancingTest {
 
     @Test
     void roundRobinHonoursWeightsSmoothly() throws Exception {
-        startGateway("round-robin", """
-                        - address: %s
-                          weight: 3
-                        - %s
-                """.formatted(a.address(), b.address()));
+        startGateway("round-robin", "{address: %s, weight: 3}".formatted(a.address()), b.address());
         Map<String, Integer> seen = send(client, 400, "/");
         assertThat(seen.get("a")).isBetween(285, 315);
         assertThat(seen.get("b")).isBetween(85, 115);
@@ -97,8 +74,7 @@ class BalancingTest {
 
     @Test
     void ipHashKeepsEachClientOnOneServerAndSpreadsClients() throws Exception {
-        startGateway("ip-hash", "        - %s\n        - %s\n        - %s".formatted(a.address(), b.address(),
-                c.address()));
+        startGateway("ip-hash", a.address(), b.address(), c.address());
         Set<String> used = new HashSet<>();
         for (int host = 1; host <= 30; host++) {
             HttpClient from = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -112,7 +88,7 @@ class BalancingTest {
 
     @Test
     void leastConnAvoidsTheBusyServer() throws Exception {
-        startGateway("least-conn", "        - %s\n        - %s".formatted(a.address(), b.address()));
+        startGateway("least-conn", a.address(), b.address());
         // Ten slow requests in flight: least-conn splits them, five each.
         List<CompletableFuture<HttpResponse<String>>> slow = IntStream.range(0, 10)
                 .mapToObj(i -> client.sendAsync(HttpRequest.newBuilder(gateway.uri("/delay/30000")).build(),
@@ -128,7 +104,7 @@ class BalancingTest {
 
     @Test
     void leastConnSendsToTheIdleServer() throws Exception {
-        startGateway("least-conn", "        - %s\n        - %s".formatted(a.address(), b.address()));
+        startGateway("least-conn", a.address(), b.address());
         CompletableFuture<HttpResponse<String>> first = client.sendAsync(
                 HttpRequest.newBuilder(gateway.uri("/delay/30000")).build(), HttpResponse.BodyHandlers.ofString());
         org.awaitility.Awaitility.await().until(() -> a.requests() + b.requests() == 1);
@@ -142,8 +118,7 @@ class BalancingTest {
 
     @Test
     void randomTwoSpreadsLoad() throws Exception {
-        startGateway("random-two", "        - %s\n        - %s\n        - %s".formatted(a.address(), b.address(),
-                c.address()));
+        startGateway("random-two", a.address(), b.address(), c.address());
         Map<String, Integer> seen = send(client, 600, "/");
         assertThat(seen).containsOnlyKeys("a", "b", "c");
         seen.values().forEach(count -> assertThat(count).isBetween(120, 280));

@@ -17,11 +17,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import dev.lintas.gateway.testing.GatewayUnderTest;
 import dev.lintas.gateway.testing.TestBackend;
+import dev.lintas.gateway.testing.TestBackends;
 
 /**
  * The failover promise: when one upstream dies while another is up, no idempotent request fails.
@@ -29,22 +30,10 @@ import dev.lintas.gateway.testing.TestBackend;
 class FailoverTest {
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final List<TestBackend> backends = new ArrayList<>();
+    @AutoClose
+    private final TestBackends backends = new TestBackends();
+    @AutoClose
     private GatewayUnderTest gateway;
-
-    @AfterEach
-    void tearDown() {
-        backends.forEach(TestBackend::close);
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
-
-    private TestBackend backend(String name) {
-        TestBackend backend = TestBackend.start(name);
-        backends.add(backend);
-        return backend;
-    }
 
     private int status(String path) throws Exception {
         return client.send(HttpRequest.newBuilder(gateway.uri(path)).build(), HttpResponse.BodyHandlers.ofString())
@@ -60,29 +49,18 @@ class FailoverTest {
 
     @Test
     void noIdempotentRequestFailsWhenABackendDiesUnderLoad() throws Exception {
-        TestBackend a = backend("a");
-        TestBackend b = backend("b");
-        gateway = GatewayUnderTest.start("""
-                gateway:
-                  access-log: off
-                  drain-timeout: 1s
-                  listeners:
-                    - listen: 127.0.0.1:0
-                  routes:
-                    - path: /
-                      upstream: app
-                  upstreams:
-                    app:
-                      max-fails: 1
-                      fail-timeout: 60s
-                      health-check:
-                        path: /health
-                        interval: 100ms
-                        timeout: 1s
-                        rise: 2
-                        fall: 2
-                      servers: [%s, %s]
-                """.formatted(a.address(), b.address()));
+        TestBackend a = backends.start("a");
+        TestBackend b = backends.start("b");
+        gateway = GatewayUnderTest.proxying("""
+                max-fails: 1
+                fail-timeout: 60s
+                health-check:
+                  path: /health
+                  interval: 100ms
+                  timeout: 1s
+                  rise: 2
+                  fall: 2
+                """, a.address(), b.address());
 
         int threads = 6;
         int perThread = 400;
@@ -140,29 +118,15 @@ class FailoverTest {
 
     @Test
     void backupTakesOverWhenEveryPrimaryIsDownAndHandsBack() throws Exception {
-        TestBackend primary = backend("primary");
-        TestBackend backup = backend("backup");
-        gateway = GatewayUnderTest.start("""
-                gateway:
-                  access-log: off
-                  drain-timeout: 1s
-                  listeners:
-                    - listen: 127.0.0.1:0
-                  routes:
-                    - path: /
-                      upstream: app
-                  upstreams:
-                    app:
-                      health-check:
-                        path: /health
-                        interval: 100ms
-                        rise: 1
-                        fall: 1
-                      servers:
-                        - %s
-                        - address: %s
-                          backup: true
-                """.formatted(primary.address(), backup.address()));
+        TestBackend primary = backends.start("primary");
+        TestBackend backup = backends.start("backup");
+        gateway = GatewayUnderTest.proxying("""
+                health-check:
+                  path: /health
+                  interval: 100ms
+                  rise: 1
+                  fall: 1
+                """, primary.address(), "{address: %s, backup: true}".formatted(backup.address()));
         for (int i = 0; i < 20; i++) {
             assertThat(body("/")).isEqualTo("primary");
         }
@@ -184,20 +148,8 @@ class FailoverTest {
 
     @Test
     void everyServerDownAnswers503WithRetryAfter() throws Exception {
-        TestBackend only = backend("only");
-        gateway = GatewayUnderTest.start("""
-                gateway:
-                  access-log: off
-                  listeners:
-                    - listen: 127.0.0.1:0
-                  routes:
-                    - path: /
-                      upstream: app
-                  upstreams:
-                    app:
-                      fail-timeout: 60s
-                      servers: [%s]
-                """.formatted(only.address()));
+        TestBackend only = backends.start("only");
+        gateway = GatewayUnderTest.proxying("fail-timeout: 60s", only.address());
         only.kill();
         HttpResponse<String> first = client.send(HttpRequest.newBuilder(gateway.uri("/")).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -6,7 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +19,9 @@ class HttpSemanticsTest {
 
     private static final String HOST = "Host: app.test\r\n";
 
+    @AutoClose
     private static TestBackend app;
+    @AutoClose
     private static GatewayUnderTest gateway;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -41,12 +43,6 @@ class HttpSemanticsTest {
                     app:
                       servers: [%s]
                 """.formatted(app.address()));
-    }
-
-    @AfterAll
-    static void stopGateway() {
-        gateway.close();
-        app.close();
     }
 
     @Test

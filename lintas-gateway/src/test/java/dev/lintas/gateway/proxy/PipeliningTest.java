@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,31 +21,15 @@ class PipeliningTest {
 
     private static final String HOST = "Host: app.test\r\n";
 
+    @AutoClose
     private static TestBackend app;
+    @AutoClose
     private static GatewayUnderTest gateway;
 
     @BeforeAll
     static void startGateway() {
         app = TestBackend.start("app");
-        gateway = GatewayUnderTest.start("""
-                gateway:
-                  access-log: off
-                  listeners:
-                    - name: web
-                      listen: 127.0.0.1:0
-                  routes:
-                    - path: /
-                      upstream: app
-                  upstreams:
-                    app:
-                      servers: [%s]
-                """.formatted(app.address()));
-    }
-
-    @AfterAll
-    static void stopGateway() {
-        gateway.close();
-        app.close();
+        gateway = GatewayUnderTest.proxying("", app.address());
     }
 
     @Test

@@ -7,7 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,8 +17,11 @@ import dev.lintas.gateway.testing.TestBackend;
 class ProxyTest {
 
     private final HttpClient client = HttpClient.newHttpClient();
+    @AutoClose
     private TestBackend app;
+    @AutoClose
     private TestBackend api;
+    @AutoClose
     private GatewayUnderTest gateway;
 
     @BeforeEach
@@ -47,13 +50,6 @@ class ProxyTest {
                     api:
                       servers: [%s]
                 """.formatted(app.address(), api.address()));
-    }
-
-    @AfterEach
-    void tearDown() {
-        gateway.close();
-        app.close();
-        api.close();
     }
 
     private HttpResponse<String> get(String path, String host) throws IOException, InterruptedException {

@@ -7,11 +7,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import dev.lintas.gateway.testing.GatewayUnderTest;
 import dev.lintas.gateway.testing.TestBackend;
+import dev.lintas.gateway.testing.TestBackends;
 
 /**
  * Retries: a request moves to the next server after a connect failure, a reset before the response, or a 502/503
@@ -20,39 +21,10 @@ import dev.lintas.gateway.testing.TestBackend;
 class RetryTest {
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private TestBackend a;
-    private TestBackend b;
+    @AutoClose
+    private final TestBackends backends = new TestBackends();
+    @AutoClose
     private GatewayUnderTest gateway;
-
-    @AfterEach
-    void tearDown() {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
-
-    private void start(String upstreamExtra, String... servers) {
-        gateway = GatewayUnderTest.start("""
-                gateway:
-                  access-log: off
-                  drain-timeout: 1s
-                  listeners:
-                    - listen: 127.0.0.1:0
-                  routes:
-                    - path: /
-                      upstream: app
-                  upstreams:
-                    app:
-                %s
-                      servers: [%s]
-                """.formatted(upstreamExtra, String.join(", ", servers)));
-    }
 
     private HttpResponse<String> send(String method, String path) throws Exception {
         return client.send(HttpRequest.newBuilder(gateway.uri(path))
@@ -70,8 +42,8 @@ class RetryTest {
 
     @Test
     void connectFailureMovesAnyRequestToTheNextServer() throws Exception {
-        b = TestBackend.start("b");
-        start("      balance: round-robin", deadAddress(), b.address());
+        TestBackend b = backends.start("b");
+        gateway = GatewayUnderTest.proxying("balance: round-robin", deadAddress(), b.address());
         for (int i = 0; i < 4; i++) {
             assertThat(send("POST", "/sink").statusCode()).isEqualTo(200);
             assertThat(send("GET", "/").body()).isEqualTo("b");
@@ -80,10 +52,10 @@ class RetryTest {
 
     @Test
     void idempotentRequestMovesOnAfterAResetBeforeTheResponse() throws Exception {
-        a = TestBackend.start("a");
-        b = TestBackend.start("b");
+        TestBackend a = backends.start("a");
+        TestBackend b = backends.start("b");
         a.resetRequests(true);
-        start("      max-fails: 0", a.address(), b.address());
+        gateway = GatewayUnderTest.proxying("max-fails: 0", a.address(), b.address());
         for (int i = 0; i < 10; i++) {
             HttpResponse<String> response = send("GET", "/");
             assertThat(response.statusCode()).isEqualTo(200);
@@ -95,11 +67,11 @@ class RetryTest {
 
     @Test
     void nonIdempotentRequestIsNeverSentTwice() throws Exception {
-        a = TestBackend.start("a");
+        TestBackend a = backends.start("a");
         a.resetRequests(true);
-        b = TestBackend.start("b");
+        TestBackend b = backends.start("b");
         b.resetRequests(true);
-        start("      max-fails: 0", a.address(), b.address());
+        gateway = GatewayUnderTest.proxying("max-fails: 0", a.address(), b.address());
         HttpResponse<String> response = send("POST", "/sink");
         assertThat(response.statusCode()).isEqualTo(502);
         assertThat(a.requests() + b.requests()).isEqualTo(1);
@@ -107,10 +79,10 @@ class RetryTest {
 
     @Test
     void status503MovesIdempotentRequestsOnButNotPosts() throws Exception {
-        a = TestBackend.start("a");
-        b = TestBackend.start("b");
+        TestBackend a = backends.start("a");
+        TestBackend b = backends.start("b");
         a.unhealthy(true); // a answers 503 on /health
-        start("      max-fails: 0", a.address(), b.address());
+        gateway = GatewayUnderTest.proxying("max-fails: 0", a.address(), b.address());
         for (int i = 0; i < 6; i++) {
             assertThat(send("GET", "/health").body()).isEqualTo("b");
         }
@@ -127,8 +99,8 @@ class RetryTest {
 
     @Test
     void lastAttemptPassesTheUpstreamStatusThrough() throws Exception {
-        a = TestBackend.start("a");
-        start("      retries: 3", a.address());
+        TestBackend a = backends.start("a");
+        gateway = GatewayUnderTest.proxying("retries: 3", a.address());
         HttpResponse<String> response = send("GET", "/status/502");
         assertThat(response.statusCode()).isEqualTo(502);
         assertThat(response.headers().firstValue("x-backend")).hasValue("a");
@@ -137,25 +109,21 @@ class RetryTest {
 
     @Test
     void retriesAreBounded() throws Exception {
-        a = TestBackend.start("a");
-        b = TestBackend.start("b");
-        TestBackend c = TestBackend.start("c");
-        try {
-            a.resetRequests(true);
-            b.resetRequests(true);
-            c.resetRequests(true);
-            start("      retries: 1\n      max-fails: 0", a.address(), b.address(), c.address());
-            assertThat(send("GET", "/").statusCode()).isEqualTo(502);
-            assertThat(a.requests() + b.requests() + c.requests()).isEqualTo(2);
-        } finally {
-            c.close();
-        }
+        TestBackend a = backends.start("a");
+        TestBackend b = backends.start("b");
+        TestBackend c = backends.start("c");
+        a.resetRequests(true);
+        b.resetRequests(true);
+        c.resetRequests(true);
+        gateway = GatewayUnderTest.proxying("retries: 1\nmax-fails: 0", a.address(), b.address(), c.address());
+        assertThat(send("GET", "/").statusCode()).isEqualTo(502);
+        assertThat(a.requests() + b.requests() + c.requests()).isEqualTo(2);
     }
 
     @Test
     void slowResponseHeadAnswers504() throws Exception {
-        a = TestBackend.start("a");
-        start("      response-timeout: 300ms", a.address());
+        TestBackend a = backends.start("a");
+        gateway = GatewayUnderTest.proxying("response-timeout: 300ms", a.address());
         HttpResponse<String> response = send("GET", "/delay/20000");
         assertThat(response.statusCode()).isEqualTo(504);
         assertThat(response.body()).contains("did not answer in time");

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +38,9 @@ class SlowlorisTest {
 
     private final List<SlowClient> slowClients = new ArrayList<>();
     private ScheduledExecutorService dribbler;
+    @AutoClose
     private TestBackend app;
+    @AutoClose
     private GatewayUnderTest gateway;
 
     @BeforeEach
@@ -68,8 +71,6 @@ class SlowlorisTest {
         for (SlowClient client : slowClients) {
             client.connection.close();
         }
-        gateway.close();
-        app.close();
     }
 
     @Test

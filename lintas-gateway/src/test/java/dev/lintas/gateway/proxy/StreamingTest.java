@@ -16,7 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,38 +36,22 @@ class StreamingTest {
     private static final long BOUND = 64L << 20;
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    @AutoClose("shutdownNow")
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
     private final AtomicLong peakDirect = new AtomicLong();
+    @AutoClose
     private TestBackend backend;
+    @AutoClose
     private GatewayUnderTest gateway;
 
     @BeforeEach
     void setUp() {
         backend = TestBackend.start("big");
-        gateway = GatewayUnderTest.start("""
-                gateway:
-                  access-log: off
-                  drain-timeout: 1s
-                  listeners:
-                    - listen: 127.0.0.1:0
-                  routes:
-                    - path: /
-                      upstream: app
-                  upstreams:
-                    app:
-                      servers: [%s]
-                """.formatted(backend.address()));
+        gateway = GatewayUnderTest.proxying("", backend.address());
         long base = PlatformDependent.usedDirectMemory();
         sampler.scheduleAtFixedRate(
                 () -> peakDirect.accumulateAndGet(PlatformDependent.usedDirectMemory() - base, Math::max),
                 0, 20, TimeUnit.MILLISECONDS);
-    }
-
-    @AfterEach
-    void tearDown() {
-        sampler.shutdownNow();
-        backend.close();
-        gateway.close();
     }
 
     @Test

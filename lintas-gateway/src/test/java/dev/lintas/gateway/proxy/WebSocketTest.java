@@ -12,7 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,31 +22,15 @@ import dev.lintas.gateway.testing.TestBackend;
 /** The Upgrade passes through, and the connection then becomes a tunnel in both directions. */
 class WebSocketTest {
 
+    @AutoClose
     private TestBackend backend;
+    @AutoClose
     private GatewayUnderTest gateway;
 
     @BeforeEach
     void setUp() {
         backend = TestBackend.start("ws");
-        gateway = GatewayUnderTest.start("""
-                gateway:
-                  access-log: off
-                  drain-timeout: 1s
-                  listeners:
-                    - listen: 127.0.0.1:0
-                  routes:
-                    - path: /
-                      upstream: app
-                  upstreams:
-                    app:
-                      servers: [%s]
-                """.formatted(backend.address()));
-    }
-
-    @AfterEach
-    void tearDown() {
-        backend.close();
-        gateway.close();
+        gateway = GatewayUnderTest.proxying("", backend.address());
     }
 
     @Test

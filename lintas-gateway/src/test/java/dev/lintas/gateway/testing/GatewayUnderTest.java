@@ -43,6 +43,32 @@ public final class GatewayUnderTest implements AutoCloseable {
         return new GatewayUnderTest(context, gateway, config.listeners().get(0).name());
     }
 
+    /**
+     * Starts the usual gateway of a proxy test: one listener on {@code 127.0.0.1:0}, every path routed to the
+     * upstream {@code app}, no access log, and a drain timeout of 1s so that closing never waits long for requests
+     * a test left in flight.
+     *
+     * @param upstreamKeys YAML keys of {@code app} other than its servers, such as {@code "retries: 1"} (one key a
+     *        line, indented as at the top level), or {@code ""} for none
+     * @param servers the server list, each an address like {@link TestBackend#address()} or a flow mapping like
+     *        {@code {address: 127.0.0.1:3000, weight: 3}}
+     */
+    public static GatewayUnderTest proxying(String upstreamKeys, String... servers) {
+        return start("""
+                gateway:
+                  access-log: off
+                  drain-timeout: 1s
+                  listeners:
+                    - listen: 127.0.0.1:0
+                  routes:
+                    - path: /
+                      upstream: app
+                  upstreams:
+                    app:
+                %s      servers: [%s]
+                """.formatted(upstreamKeys.stripIndent().indent(6), String.join(", ", servers)));
+    }
+
     /** Reads YAML text that holds a {@code gateway:} section, failing the test on any config problem. */
     public static GatewayConfig parse(String yaml) {
         Problems problems = new Problems();

@@ -16,15 +16,12 @@ public final class Durations {
         if (text.equals("0")) {
             return Duration.ZERO;
         }
-        int unitStart = 0;
-        while (unitStart < text.length() && Character.isDigit(text.charAt(unitStart))) {
-            unitStart++;
-        }
-        if (unitStart == 0 || unitStart > 12) {
+        NumberWithUnit written = NumberWithUnit.split(text);
+        if (written == null) {
             return null;
         }
-        long amount = Long.parseLong(text.substring(0, unitStart));
-        return switch (text.substring(unitStart)) {
+        long amount = written.amount();
+        return switch (written.unit()) {
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);

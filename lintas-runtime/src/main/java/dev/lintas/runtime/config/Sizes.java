@@ -14,15 +14,12 @@ public final class Sizes {
         if (text.equals("unlimited")) {
             return Long.MAX_VALUE;
         }
-        int unitStart = 0;
-        while (unitStart < text.length() && Character.isDigit(text.charAt(unitStart))) {
-            unitStart++;
-        }
-        if (unitStart == 0 || unitStart > 12) {
+        NumberWithUnit written = NumberWithUnit.split(text);
+        if (written == null) {
             return null;
         }
-        long amount = Long.parseLong(text.substring(0, unitStart));
-        long scale = switch (text.substring(unitStart).trim()) {
+        long amount = written.amount();
+        long scale = switch (written.unit().trim()) {
             case "", "B" -> 1L;
             case "KiB" -> 1L << 10;
             case "MiB" -> 1L << 20;
