@@ -18,7 +18,8 @@
 #   ROUNDS=3        rounds; each round runs wrk once against each proxy
 #   CONNECTIONS=50  wrk connections (-c)
 #   THREADS=1       wrk threads (-t)
-#   WARMUP=5        seconds of unmeasured load per proxy before the first round
+#   WARMUP=20       seconds of unmeasured load per proxy before the first round; the same for all three,
+#                   long enough for the JVM to compile its hot paths (nginx and HAProxy need none)
 #   PORT_BASE=18080 Lintas listens here, the backend on +1, nginx on +2, HAProxy on +3 (all must be free)
 #   KEEP=1          keep the work dir (configs and logs) after a successful run; it is always kept on failure
 #
@@ -31,7 +32,7 @@ DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-50}
 THREADS=${THREADS:-1}
-WARMUP=${WARMUP:-5}
+WARMUP=${WARMUP:-20}
 PORT_BASE=${PORT_BASE:-18080}
 KEEP=${KEEP:-0}
 

@@ -42,6 +42,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     private final DownstreamTimeouts timeouts;
     private final ArrayDeque<Object> queued = new ArrayDeque<>(2);
     private ChannelHandlerContext ctx;
+    private ClientAddress client;
     private ProxyExchange current;
     /** Mirrors the channel's AUTO_READ, to change it only when the wish changes. */
     private boolean autoRead = true;
@@ -63,6 +64,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        client = ClientAddress.of((java.net.InetSocketAddress) ctx.channel().remoteAddress());
         context.metrics().downstreamOpened();
         ctx.channel().closeFuture().addListener(f -> context.metrics().downstreamClosed());
         ctx.fireChannelActive();
@@ -95,7 +97,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             timeouts.headReceived();
-            current = new ProxyExchange(this, ctx, context, request);
+            current = new ProxyExchange(this, ctx, context, client, request);
             current.start();
         } else if (msg instanceof HttpContent part && current != null) {
             current.onRequestContent(part);
@@ -126,7 +128,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         releaseQueued();
         var response = LocalResponses.of(ctx.alloc(), status, status.reasonPhrase().toLowerCase() + ": "
                 + reason + "\n", false);
-        context.accessLog().log(System.currentTimeMillis(), String.valueOf(ctx.channel().remoteAddress()), "-", "-",
+        context.accessLog().log(System.currentTimeMillis(), client == null ? "-" : client.ip(), "-", "-",
                 status.code(), response.content().readableBytes(), null, -1, 0);
         ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> linger());
     }

@@ -1,8 +1,5 @@
 package dev.lintas.gateway.proxy;
 
-import java.net.InetAddress;
-import java.net.Inet6Address;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,7 +48,7 @@ final class Forwarding {
      *
      * @param upgrade keep Upgrade and say {@code Connection: upgrade}
      */
-    static void toUpstream(HttpRequest request, InetSocketAddress client, String scheme, boolean upgrade) {
+    static void toUpstream(HttpRequest request, ClientAddress client, String scheme, boolean upgrade) {
         HttpHeaders headers = request.headers();
         String upgradeTo = upgrade ? headers.get(HttpHeaderNames.UPGRADE) : null;
         removeHopByHop(headers);
@@ -64,7 +61,7 @@ final class Forwarding {
             request.setProtocolVersion(HttpVersion.HTTP_1_1);
         }
 
-        String clientIp = client.getAddress() != null ? client.getAddress().getHostAddress() : client.getHostString();
+        String clientIp = client.ip();
         String forwardedFor = headers.get(X_FORWARDED_FOR);
         headers.set(X_FORWARDED_FOR, forwardedFor == null ? clientIp : forwardedFor + ", " + clientIp);
         headers.set(X_FORWARDED_PROTO, scheme);
@@ -72,7 +69,7 @@ final class Forwarding {
         if (host != null) {
             headers.set(X_FORWARDED_HOST, host);
         }
-        StringBuilder element = new StringBuilder("for=").append(forwardedNode(client.getAddress(), clientIp));
+        StringBuilder element = new StringBuilder("for=").append(client.forwardedNode());
         if (host != null) {
             element.append(";host=").append(quoteIfNeeded(host));
         }
@@ -125,8 +122,8 @@ final class Forwarding {
      * the next hop.
      */
     static void removeHopByHop(HttpHeaders headers) {
-        List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);
-        if (!connection.isEmpty()) {
+        if (headers.contains(HttpHeaderNames.CONNECTION)) {
+            List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);
             List<String> named = new ArrayList<>();
             for (String value : connection) {
                 for (String token : value.split(",")) {
@@ -169,10 +166,6 @@ final class Forwarding {
         return false;
     }
 
-    /** The node of a Forwarded element: IPv6 addresses are bracketed and quoted (RFC 7239 section 6). */
-    private static String forwardedNode(InetAddress address, String text) {
-        return address instanceof Inet6Address ? "\"[" + text + "]\"" : text;
-    }
 
     private static String quoteIfNeeded(String value) {
         for (int i = 0; i < value.length(); i++) {

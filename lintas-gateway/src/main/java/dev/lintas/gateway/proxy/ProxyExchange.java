@@ -1,7 +1,5 @@
 package dev.lintas.gateway.proxy;
 
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,9 +70,9 @@ final class ProxyExchange {
     private final HttpVersion downstreamVersion;
     private final String method;
     private final String target;
-    private final InetSocketAddress client;
+    private final ClientAddress client;
     private final long startNanos = System.nanoTime();
-    private final long startMillis = System.currentTimeMillis();
+    private final long startMillis;
     private final boolean idempotent;
     private final boolean upgrade;
     private final boolean head;
@@ -90,7 +88,7 @@ final class ProxyExchange {
     private boolean requestComplete;
     private long requestBodyBytes;
     /** Body parts read while no connection was ready. */
-    private final ArrayDeque<HttpContent> unsent = new ArrayDeque<>(2);
+    private ArrayDeque<HttpContent> unsent;
     /** Body parts already sent, kept for a retry while they fit under {@link #REPLAY_LIMIT}. */
     private List<HttpContent> replay;
     private long replayBytes;
@@ -118,16 +116,17 @@ final class ProxyExchange {
     private long responseBytes;
 
     ProxyExchange(DownstreamHandler downstream, ChannelHandlerContext ctx, ProxyContext context,
-            HttpRequest request) {
+            ClientAddress client, HttpRequest request) {
         this.downstream = downstream;
         this.ctx = ctx;
         this.context = context;
         this.loop = ctx.channel().eventLoop();
         this.request = request;
         this.downstreamVersion = request.protocolVersion();
+        this.startMillis = context.accessLog().isOn() ? System.currentTimeMillis() : 0;
         this.method = request.method().name();
         this.target = request.uri();
-        this.client = (InetSocketAddress) ctx.channel().remoteAddress();
+        this.client = client;
         HttpMethod m = request.method();
         this.head = m.equals(HttpMethod.HEAD);
         this.idempotent = head || m.equals(HttpMethod.GET) || m.equals(HttpMethod.PUT)
@@ -173,7 +172,7 @@ final class ProxyExchange {
         }
         upstream = route.upstream();
         Forwarding.toUpstream(request, client, "http", upgrade);
-        Server first = upstream.choose(clientKey(), tried, System.nanoTime());
+        Server first = upstream.choose(client.hash(), tried, System.nanoTime());
         if (first == null) {
             respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no server of upstream '" + upstream.name()
                     + "' is available; try again shortly\n");
@@ -214,18 +213,6 @@ final class ProxyExchange {
         return query < 0 ? uri : uri.substring(0, query);
     }
 
-    private long clientKey() {
-        byte[] address = client.getAddress() != null
-                ? client.getAddress().getAddress()
-                : client.getHostString().getBytes(StandardCharsets.UTF_8);
-        long h = 0xcbf29ce484222325L;
-        for (byte b : address) {
-            h = (h ^ (b & 0xff)) * 0x100000001b3L;
-        }
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        return h ^ (h >>> 33);
-    }
 
     // ---------------------------------------------------------------------------------------------------------
     // Phase 3: connected, or failed to connect.
@@ -287,9 +274,11 @@ final class ProxyExchange {
                 write(channel, part.retainedDuplicate());
             }
         }
-        HttpContent part;
-        while ((part = unsent.poll()) != null) {
-            send(part);
+        if (unsent != null) {
+            HttpContent part;
+            while ((part = unsent.poll()) != null) {
+                send(part);
+            }
         }
         if (!downstream.inReadBurst()) {
             channel.flush(); // else the end of the read burst flushes, with the rest of the request
@@ -377,7 +366,12 @@ final class ProxyExchange {
         }
         switch (state) {
             case PROXYING -> send(part);
-            case STARTED, CONNECTING -> unsent.add(part);
+            case STARTED, CONNECTING -> {
+                if (unsent == null) {
+                    unsent = new ArrayDeque<>(2);
+                }
+                unsent.add(part);
+            }
             default -> part.release();
         }
     }
@@ -480,7 +474,7 @@ final class ProxyExchange {
         }
         if ((code == 502 || code == 503) && requestComplete && mayRetry(ProxyFailure.UPSTREAM_UNAVAILABLE)) {
             // Only worth dropping this answer if another server can give a better one; else it goes through.
-            Server next = upstream.choose(clientKey(), tried, System.nanoTime());
+            Server next = upstream.choose(client.hash(), tried, System.nanoTime());
             if (next != null) {
                 Server failedServer = server;
                 dropConnection();
@@ -611,7 +605,7 @@ final class ProxyExchange {
             attempt(failedServer, true);
             return;
         }
-        Server next = mayRetry(failure) ? upstream.choose(clientKey(), tried, System.nanoTime()) : null;
+        Server next = mayRetry(failure) ? upstream.choose(client.hash(), tried, System.nanoTime()) : null;
         if (next != null) {
             moveOn(failedServer, failure, why, next);
             return;
@@ -716,17 +710,18 @@ final class ProxyExchange {
         state = State.DONE;
         endAttempt();
         releaseReplay();
-        HttpContent part;
-        while ((part = unsent.poll()) != null) {
-            part.release();
+        if (unsent != null) {
+            HttpContent part;
+            while ((part = unsent.poll()) != null) {
+                part.release();
+            }
         }
         long now = System.nanoTime();
         long total = now - startNanos;
         long upstreamTime = upstreamStart < 0 ? -1 : now - upstreamStart;
         context.metrics().route(route == null ? "-" : route.label(), upstream == null ? "-" : upstream.name())
                 .record(status, total, upstreamTime);
-        context.accessLog().log(startMillis, client.getAddress() == null ? client.getHostString()
-                        : client.getAddress().getHostAddress(), method, target, status, responseBytes,
+        context.accessLog().log(startMillis, client.ip(), method, target, status, responseBytes,
                 server == null ? null : server.label(), upstreamTime, total);
     }
 }
