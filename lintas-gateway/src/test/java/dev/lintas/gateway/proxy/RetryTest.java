@@ -41,6 +41,28 @@ class RetryTest {
     }
 
     @Test
+    void aReusedConnectionThatFailsIsRetriedOnAFreshOne() throws Exception {
+        TestBackend a = backends.start("a");
+        gateway = GatewayUnderTest.proxying("max-fails: 0", a.address());
+        assertThat(send("GET", "/").statusCode()).isEqualTo(200); // leaves a pooled connection
+        a.resetReusedConnections(true);
+        HttpResponse<String> response = send("GET", "/");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("a");
+        assertThat(a.requests()).isEqualTo(3); // the first, the one the pooled connection lost, the fresh retry
+    }
+
+    @Test
+    void aPostOnAReusedConnectionThatFailsIsNotSentAgain() throws Exception {
+        TestBackend a = backends.start("a");
+        gateway = GatewayUnderTest.proxying("max-fails: 0", a.address());
+        assertThat(send("GET", "/").statusCode()).isEqualTo(200);
+        a.resetReusedConnections(true);
+        assertThat(send("POST", "/sink").statusCode()).isEqualTo(502);
+        assertThat(a.requests()).isEqualTo(2);
+    }
+
+    @Test
     void connectFailureMovesAnyRequestToTheNextServer() throws Exception {
         TestBackend b = backends.start("b");
         gateway = GatewayUnderTest.proxying("balance: round-robin", deadAddress(), b.address());

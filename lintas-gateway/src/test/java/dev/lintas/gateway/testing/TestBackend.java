@@ -53,6 +53,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
  *   <li>{@code /status/N}: an empty answer with status N;</li>
  *   <li>{@code /headers}: the request head as text, one header a line;</li>
  *   <li>{@code /delay/MS}: the backend's name after MS milliseconds;</li>
+ *   <li>{@code /stall}: a head announcing 100 bytes, 10 of them, and then nothing;</li>
  *   <li>{@code /ws}: a WebSocket that echoes text frames;</li>
  *   <li>{@code /health}: 200, or 503 while {@link #unhealthy(boolean)} says so;</li>
  *   <li>anything else: the backend's name.</li>
@@ -72,6 +73,7 @@ public final class TestBackend implements AutoCloseable {
     private final AtomicLong bytesSent = new AtomicLong();
     private volatile boolean unhealthy;
     private volatile boolean resetRequests;
+    private volatile boolean resetReused;
     private volatile Channel server;
     private volatile int port;
 
@@ -146,6 +148,14 @@ public final class TestBackend implements AutoCloseable {
         resetRequests = value;
     }
 
+    /**
+     * While set, a request that is not the first on its connection is answered by a reset, as when a server
+     * drops a keep-alive connection just as a request goes out on it.
+     */
+    public void resetReusedConnections(boolean value) {
+        resetReused = value;
+    }
+
     /** Closes the listener and resets every open connection, as a crash would. */
     public void kill() {
         server.close().syncUninterruptibly();
@@ -170,6 +180,7 @@ public final class TestBackend implements AutoCloseable {
         private String path = "";
         private HttpRequest request;
         private long received;
+        private int onThisConnection;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -181,7 +192,8 @@ public final class TestBackend implements AutoCloseable {
                 path = query < 0 ? uri : uri.substring(0, query);
                 byPath.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
                 received = 0;
-                if (resetRequests) {
+                onThisConnection++;
+                if (resetRequests || (resetReused && onThisConnection > 1)) {
                     ReferenceCountUtil.release(msg);
                     ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
                     ctx.close();
@@ -247,6 +259,11 @@ public final class TestBackend implements AutoCloseable {
                 StringBuilder text = new StringBuilder(request.method() + " " + request.uri() + "\n");
                 request.headers().forEach(h -> text.append(h.getKey()).append(": ").append(h.getValue()).append('\n'));
                 send(ctx, HttpResponseStatus.OK, text.toString());
+            } else if (path.equals("/stall")) {
+                HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+                HttpUtil.setContentLength(head, 100);
+                ctx.write(head);
+                ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[10])));
             } else if (path.equals("/sink")) {
                 send(ctx, HttpResponseStatus.OK, Long.toString(received));
             } else if (path.startsWith("/delay/")) {
