@@ -194,7 +194,9 @@ public final class Lintas implements Callable<Integer> {
                 err.flush();
                 return response.statusCode() == 200 ? 0 : 1;
             } catch (IOException e) {
-                err.println("lintas: cannot reach the admin listener at " + uri + ": " + e.getMessage());
+                err.println("lintas: cannot reach the admin listener at " + uri + ": "
+                        + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())
+                        + " (is Lintas running with this config?)");
                 return 1;
             }
         }

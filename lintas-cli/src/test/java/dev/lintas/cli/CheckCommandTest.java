@@ -86,7 +86,7 @@ class CheckCommandTest {
         assertThat(out.toString().lines()).containsExactly(
                 config + ":3:15: listen: '0.0.0.0:99999' (expected an address like 0.0.0.0:8080 or 127.0.0.1:9090)",
                 config + ":5:17: route names upstream 'api', which does not exist (expected one of: app)",
-                config + ":10:19: weight: 'heavy' (expected a whole number > 0)");
+                config + ":10:19: weight: 'heavy' (expected a whole number from 1 to 1000)");
     }
 
     @Test

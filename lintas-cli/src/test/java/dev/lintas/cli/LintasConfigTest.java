@@ -232,7 +232,7 @@ class LintasConfigTest {
                 problem(11, 7, "missing 'upstream' (expected the name of an upstream)"),
                 problem(12, 7, "unknown key 'upstrem' (did you mean 'upstream'?)"),
                 problem(16, 11, "bad server address '10.0.0.1:0' (expected host:port like 10.0.0.1:3000, port 1-65535)"),
-                problem(18, 19, "weight: '0' (expected a whole number > 0)"),
+                problem(18, 19, "weight: '0' (expected a whole number from 1 to 1000)"),
                 problem(19, 1, "unknown key 'brokr' (did you mean 'broker'?)"));
     }
 }

@@ -32,6 +32,9 @@ public final class AccessLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AccessLog.class);
     private static final int QUEUE = 65_536;
     private static final String STOP = "";
+    /** ISO 8601 in UTC with milliseconds always written, so that every line's time has the same width. */
+    private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter
+            .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
     /** An access log that writes nothing. */
     public static final AccessLog OFF = new AccessLog();
@@ -87,7 +90,8 @@ public final class AccessLog implements AutoCloseable {
             return;
         }
         StringBuilder line = new StringBuilder(128 + path.length());
-        line.append(Instant.ofEpochMilli(epochMillis)).append(' ')
+        TIME.formatTo(Instant.ofEpochMilli(epochMillis), line);
+        line.append(' ')
                 .append(client).append(' ')
                 .append(method).append(' ');
         appendEscaped(line, path);

@@ -19,6 +19,9 @@ import dev.lintas.runtime.net.HostPort;
  */
 public final class GatewayConfigReader {
 
+    /** Weights are relative; a cap keeps ip-hash's ring (160 points per unit of weight) a sane size. */
+    static final int MAX_WEIGHT = 1000;
+
     private GatewayConfigReader() {
     }
 
@@ -132,10 +135,11 @@ public final class GatewayConfigReader {
         int weight = Defaults.WEIGHT;
         Optional<ConfigNode> weightNode = map.get("weight");
         if (weightNode.isPresent()) {
-            Optional<String> text = weightNode.get().text("a weight (a whole number > 0)");
+            Optional<String> text = weightNode.get().text("a weight (a whole number from 1 to 1000)");
             Optional<Integer> parsed = text.flatMap(GatewayConfigReader::parseInt);
-            if (text.isPresent() && (parsed.isEmpty() || parsed.get() <= 0)) {
-                weightNode.get().problem("weight: " + weightNode.get().kind() + " (expected a whole number > 0)");
+            if (text.isPresent() && (parsed.isEmpty() || parsed.get() <= 0 || parsed.get() > MAX_WEIGHT)) {
+                weightNode.get().problem("weight: " + weightNode.get().kind()
+                        + " (expected a whole number from 1 to " + MAX_WEIGHT + ")");
             } else if (parsed.isPresent()) {
                 weight = parsed.get();
             }
@@ -155,6 +159,10 @@ public final class GatewayConfigReader {
     }
 
     private static HealthCheckConfig readHealthCheck(ConfigMap upstream) {
+        ConfigNode node = upstream.get("health-check").orElseThrow();
+        if (node.isNull()) {
+            node.problem("health-check is empty (expected a mapping with path, like path: /health)");
+        }
         ConfigMap map = upstream.map("health-check", "a health check (a mapping with path)",
                 "path", "interval", "timeout", "rise", "fall");
         String path = map.requiredString("path", "a path like /health").orElse("/");

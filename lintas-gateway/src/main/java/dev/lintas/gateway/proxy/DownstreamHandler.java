@@ -128,6 +128,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         releaseQueued();
         var response = LocalResponses.of(ctx.alloc(), status, status.reasonPhrase().toLowerCase() + ": "
                 + reason + "\n", false);
+        context.metrics().route("-", "-").record(status.code(), 0, -1);
         context.accessLog().log(System.currentTimeMillis(), client == null ? "-" : client.ip(), "-", "-",
                 status.code(), response.content().readableBytes(), null, -1, 0);
         ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> linger());

@@ -23,7 +23,8 @@ final class LocalResponses {
             + "  upstreams:\n"
             + "    app:\n"
             + "      servers: [127.0.0.1:3000]\n\n"
-            + "then run 'lintas check' and 'lintas reload'.\n";
+            + "then check it with 'lintas check' and restart Lintas (or run 'lintas reload' if Lintas was\n"
+            + "started with that file).\n";
 
     private LocalResponses() {
     }

@@ -112,6 +112,8 @@ final class ProxyExchange {
     private boolean responseStarted;
     private boolean interim;
     private boolean upstreamPaused;
+    /** Whether the upstream will take another request on this connection, as its response said. */
+    private boolean upstreamKeepAlive;
     private int status;
     private long responseBytes;
 
@@ -149,6 +151,14 @@ final class ProxyExchange {
     // Phase 1: request filter, and phase 2: choose a peer.
 
     void start() {
+        if (downstreamVersion.majorVersion() != 1) {
+            refuse(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "only HTTP/1.0 and HTTP/1.1 are served here\n");
+            return;
+        }
+        if (!validHost(request.headers().get(HttpHeaderNames.HOST))) {
+            refuse(HttpResponseStatus.BAD_REQUEST, "the Host header is not a valid host[:port]\n");
+            return;
+        }
         String host = requestHost();
         if (downstreamVersion.equals(HttpVersion.HTTP_1_1)
                 && request.headers().getAll(HttpHeaderNames.HOST).size() != 1) {
@@ -179,6 +189,25 @@ final class ProxyExchange {
             return;
         }
         attempt(first, false);
+    }
+
+    /**
+     * Whether a Host value is a plausible uri-host[:port] (RFC 9110 section 7.2): no whitespace, no characters
+     * outside those an authority may hold. Absent is valid here; HTTP/1.1 requires it, checked separately.
+     */
+    private static boolean validHost(String host) {
+        if (host == null) {
+            return true;
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "-._~:[]%!$&'()*+,;=".indexOf(c) >= 0;
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The host the request is for, lower case and without a port, from the absolute-form target or Host. */
@@ -485,6 +514,7 @@ final class ProxyExchange {
         }
         server.recordSuccess();
         status = code;
+        upstreamKeepAlive = HttpUtil.isKeepAlive(response);
         boolean bodyless = head || code == 204 || code == 304;
         if (bodyStillComing() || context.draining()) {
             keepAlive = false; // the rest of the request would have to be read and dropped first
@@ -541,7 +571,8 @@ final class ProxyExchange {
         conn = null;
         finished.detach();
         Channel channel = finished.channel();
-        if (!requestSent || !(finished.server().pool().release(channel, System.nanoTime()))) {
+        if (!requestSent || !upstreamKeepAlive
+                || !(finished.server().pool().release(channel, System.nanoTime()))) {
             channel.close();
         }
         finish();

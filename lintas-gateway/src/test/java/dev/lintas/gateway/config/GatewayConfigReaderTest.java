@@ -245,7 +245,7 @@ class GatewayConfigReaderTest {
                 problem(10, 16, "retries: 'many' (expected a whole number >= 0)"),
                 problem(11, 24, "connect-timeout: '5x' (expected a duration like 2s or 500ms)"),
                 problem(13, 11, "bad server address '10.0.0.1:abc' (expected host:port like 10.0.0.1:3000, port 1-65535)"),
-                problem(15, 19, "weight: 'heavy' (expected a whole number > 0)"),
-                problem(16, 19, "backup: 'maybe' (expected true or false)"));
+                problem(15, 19, "weight: 'heavy' (expected a whole number from 1 to 1000)"),
+                problem(16, 19, "backup: 'maybe' (expected true, false, yes, no, on or off)"));
     }
 }

@@ -107,7 +107,7 @@ class UpstreamReadingTest {
                       servers:
                         - address: 10.0.0.1:3000
                           backup: maybe
-                """)).containsExactly(problem(6, 19, "backup: 'maybe' (expected true or false)"));
+                """)).containsExactly(problem(6, 19, "backup: 'maybe' (expected true, false, yes, no, on or off)"));
     }
 
     @Test
@@ -165,7 +165,7 @@ class UpstreamReadingTest {
                         - address: 10.0.0.1:3000
                           weight: %s
                 """.formatted(weight))).containsExactly(
-                problem(6, 19, "weight: '" + weight + "' (expected a whole number > 0)"));
+                problem(6, 19, "weight: '" + weight + "' (expected a whole number from 1 to 1000)"));
     }
 
     /** Bug: GatewayConfigReader.readServer reports a weight that is not a scalar twice at the same place. */

@@ -128,4 +128,35 @@ class HttpSemanticsTest {
                     .doesNotContain("proxy-authorization").doesNotContain("upgrade");
         }
     }
+
+    @Test
+    void anUpstreamThatSaysConnectionCloseIsNotReused() throws Exception {
+        // The backend's /close answer carries Connection: close; a second request must not go out on that socket.
+        try (RawConnection connection = RawConnection.open(gateway.address())) {
+            for (int i = 0; i < 3; i++) {
+                connection.send("POST /close HTTP/1.1\r\n" + HOST + "Content-Length: 1\r\n\r\nx");
+                RawConnection.Response response = connection.readResponse();
+                assertThat(response.status()).as("request %d", i).isEqualTo(200);
+                assertThat(response.header("connection")).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void versionsOtherThanHttp1AreRefusedWith505() throws Exception {
+        try (RawConnection connection = RawConnection.open(gateway.address())) {
+            connection.send("GET / HTTP/2.0\r\n" + HOST + "\r\n");
+            assertThat(connection.readResponse().status()).isEqualTo(505);
+            assertThat(connection.readsEndOfStream()).isTrue();
+        }
+        assertThat(app.requests("/")).isZero();
+    }
+
+    @Test
+    void aHostWithSpacesIsRefused() throws Exception {
+        try (RawConnection connection = RawConnection.open(gateway.address())) {
+            connection.send("GET / HTTP/1.1\r\nHost: bad host\r\n\r\n");
+            assertThat(connection.readResponse().status()).isEqualTo(400);
+        }
+    }
 }

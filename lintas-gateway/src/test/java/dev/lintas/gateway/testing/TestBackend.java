@@ -53,6 +53,8 @@ import io.netty.util.concurrent.GlobalEventExecutor;
  *   <li>{@code /status/N}: an empty answer with status N;</li>
  *   <li>{@code /headers}: the request head as text, one header a line;</li>
  *   <li>{@code /delay/MS}: the backend's name after MS milliseconds;</li>
+ *   <li>{@code /close}: the backend's name with {@code Connection: close}; a later request on that connection
+ *   is answered by a reset;</li>
  *   <li>{@code /stall}: a head announcing 100 bytes, 10 of them, and then nothing;</li>
  *   <li>{@code /ws}: a WebSocket that echoes text frames;</li>
  *   <li>{@code /health}: 200, or 503 while {@link #unhealthy(boolean)} says so;</li>
@@ -181,6 +183,7 @@ public final class TestBackend implements AutoCloseable {
         private HttpRequest request;
         private long received;
         private int onThisConnection;
+        private boolean closeSaid;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -193,7 +196,7 @@ public final class TestBackend implements AutoCloseable {
                 byPath.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
                 received = 0;
                 onThisConnection++;
-                if (resetRequests || (resetReused && onThisConnection > 1)) {
+                if (resetRequests || closeSaid || (resetReused && onThisConnection > 1)) {
                     ReferenceCountUtil.release(msg);
                     ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
                     ctx.close();
@@ -259,6 +262,15 @@ public final class TestBackend implements AutoCloseable {
                 StringBuilder text = new StringBuilder(request.method() + " " + request.uri() + "\n");
                 request.headers().forEach(h -> text.append(h.getKey()).append(": ").append(h.getValue()).append('\n'));
                 send(ctx, HttpResponseStatus.OK, text.toString());
+            } else if (path.equals("/close")) {
+                ByteBuf content = Unpooled.copiedBuffer(name, StandardCharsets.UTF_8);
+                FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                        content);
+                HttpUtil.setContentLength(response, content.readableBytes());
+                response.headers().set("Connection", "close");
+                // The socket stays open, so that a client that ignores the header is caught by its next request.
+                closeSaid = true;
+                ctx.writeAndFlush(response);
             } else if (path.equals("/stall")) {
                 HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
                 HttpUtil.setContentLength(head, 100);

@@ -145,7 +145,7 @@ public final class ConfigMap {
     }
 
     public boolean bool(String key, boolean fallback) {
-        return parsed(key, "true or false", text -> switch (text) {
+        return parsed(key, "true, false, yes, no, on or off", text -> switch (text) {
             case "true", "yes", "on" -> Boolean.TRUE;
             case "false", "no", "off" -> Boolean.FALSE;
             default -> null;

@@ -175,7 +175,7 @@ class ConfigMapTest {
         ConfigMap map = read("backup: maybe\n", "backup");
 
         assertThat(map.bool("backup", false)).isFalse();
-        assertThat(problems.sorted()).containsExactly(problem(1, 9, "backup: 'maybe' (expected true or false)"));
+        assertThat(problems.sorted()).containsExactly(problem(1, 9, "backup: 'maybe' (expected true, false, yes, no, on or off)"));
     }
 
     @Test
