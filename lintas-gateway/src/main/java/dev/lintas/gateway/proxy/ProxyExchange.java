@@ -1,9 +1,7 @@
 package dev.lintas.gateway.proxy;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,9 +38,6 @@ import io.netty.util.ReferenceCountUtil;
 final class ProxyExchange {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
-
-    /** Request body kept for replay on another server, for idempotent requests only. */
-    private static final long REPLAY_LIMIT = 64 * 1024;
 
     enum State {
         /** Filtering the request and choosing a server. */
@@ -87,12 +82,7 @@ final class ProxyExchange {
     // The request side.
     private boolean requestComplete;
     private long requestBodyBytes;
-    /** Body parts read while no connection was ready. */
-    private ArrayDeque<HttpContent> unsent;
-    /** Body parts already sent, kept for a retry while they fit under {@link #REPLAY_LIMIT}. */
-    private List<HttpContent> replay;
-    private long replayBytes;
-    private boolean replayable;
+    private final RequestBody body;
     /** Whether any byte of the request has been sent to any upstream. */
     private boolean anySent;
     /** Whether the whole request has been sent on the current connection. */
@@ -133,7 +123,7 @@ final class ProxyExchange {
         this.head = m.equals(HttpMethod.HEAD);
         this.idempotent = head || m.equals(HttpMethod.GET) || m.equals(HttpMethod.PUT)
                 || m.equals(HttpMethod.DELETE) || m.equals(HttpMethod.OPTIONS) || m.equals(HttpMethod.TRACE);
-        this.replayable = idempotent;
+        this.body = new RequestBody(idempotent);
         this.upgrade = Forwarding.isUpgrade(request);
         this.keepAlive = HttpUtil.isKeepAlive(request);
         this.expectsBody = Forwarding.hasBody(request);
@@ -155,11 +145,12 @@ final class ProxyExchange {
             refuse(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "only HTTP/1.0 and HTTP/1.1 are served here\n");
             return;
         }
-        if (!validHost(request.headers().get(HttpHeaderNames.HOST))) {
+        String hostHeader = request.headers().get(HttpHeaderNames.HOST);
+        if (!RequestTarget.validHost(hostHeader)) {
             refuse(HttpResponseStatus.BAD_REQUEST, "the Host header is not a valid host[:port]\n");
             return;
         }
-        String host = requestHost();
+        String host = RequestTarget.host(target, hostHeader);
         if (downstreamVersion.equals(HttpVersion.HTTP_1_1)
                 && request.headers().getAll(HttpHeaderNames.HOST).size() != 1) {
             refuse(HttpResponseStatus.BAD_REQUEST, "HTTP/1.1 requests need exactly one Host header\n");
@@ -171,7 +162,11 @@ final class ProxyExchange {
                     + context.listener().maxBodySize() + " bytes\n");
             return;
         }
-        String path = requestPath();
+        String uri = RequestTarget.originForm(target);
+        if (!uri.equals(target)) {
+            request.setUri(uri);
+        }
+        String path = RequestTarget.path(uri);
         RoutingTable table = context.table();
         route = table.match(host, path);
         if (route == null) {
@@ -190,58 +185,6 @@ final class ProxyExchange {
         }
         attempt(first, false);
     }
-
-    /**
-     * Whether a Host value is a plausible uri-host[:port] (RFC 9110 section 7.2): no whitespace, no characters
-     * outside those an authority may hold. Absent is valid here; HTTP/1.1 requires it, checked separately.
-     */
-    private static boolean validHost(String host) {
-        if (host == null) {
-            return true;
-        }
-        for (int i = 0; i < host.length(); i++) {
-            char c = host.charAt(i);
-            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "-._~:[]%!$&'()*+,;=".indexOf(c) >= 0;
-            if (!allowed) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The host the request is for, lower case and without a port, from the absolute-form target or Host. */
-    private String requestHost() {
-        String authority = null;
-        if (target.regionMatches(true, 0, "http://", 0, 7) || target.regionMatches(true, 0, "https://", 0, 8)) {
-            int start = target.indexOf("//") + 2;
-            int end = target.indexOf('/', start);
-            authority = target.substring(start, end < 0 ? target.length() : end);
-        }
-        if (authority == null) {
-            authority = request.headers().get(HttpHeaderNames.HOST);
-        }
-        if (authority == null || authority.isEmpty()) {
-            return null;
-        }
-        int colon = authority.startsWith("[") ? authority.indexOf(']') + 1 : authority.lastIndexOf(':');
-        String host = colon > 0 && colon < authority.length() && authority.charAt(colon) == ':'
-                ? authority.substring(0, colon) : authority;
-        return host.toLowerCase(Locale.ROOT);
-    }
-
-    /** The path of the target without its query; an absolute-form target is turned into origin form. */
-    private String requestPath() {
-        String uri = target;
-        if (uri.regionMatches(true, 0, "http://", 0, 7) || uri.regionMatches(true, 0, "https://", 0, 8)) {
-            int slash = uri.indexOf('/', uri.indexOf("//") + 2);
-            uri = slash < 0 ? "/" : uri.substring(slash);
-            request.setUri(uri);
-        }
-        int query = uri.indexOf('?');
-        return query < 0 ? uri : uri.substring(0, query);
-    }
-
 
     // ---------------------------------------------------------------------------------------------------------
     // Phase 3: connected, or failed to connect.
@@ -296,18 +239,12 @@ final class ProxyExchange {
         channel.write(request);
         anySent = true;
         if (!idempotent) {
-            replayable = false;
+            body.stopReplay();
         }
-        if (replay != null) {
-            for (HttpContent part : replay) {
-                write(channel, part.retainedDuplicate());
-            }
-        }
-        if (unsent != null) {
-            HttpContent part;
-            while ((part = unsent.poll()) != null) {
-                send(part);
-            }
+        body.replayInto(part -> write(channel, part));
+        HttpContent part;
+        while ((part = body.nextUnsent()) != null) {
+            send(part);
         }
         if (!downstream.inReadBurst()) {
             channel.flush(); // else the end of the read burst flushes, with the rest of the request
@@ -319,17 +256,7 @@ final class ProxyExchange {
 
     /** Sends one body part on the current connection, keeping a copy for replay while that is allowed. */
     private void send(HttpContent part) {
-        if (replayable) {
-            replayBytes += part.content().readableBytes();
-            if (replayBytes > REPLAY_LIMIT) {
-                releaseReplay();
-            } else {
-                if (replay == null) {
-                    replay = new ArrayList<>(4);
-                }
-                replay.add(part.retainedDuplicate());
-            }
-        }
+        body.copy(part);
         write(conn.channel(), part);
     }
 
@@ -338,14 +265,6 @@ final class ProxyExchange {
         if (part instanceof LastHttpContent) {
             requestSent = true;
             armResponseTimer();
-        }
-    }
-
-    private void releaseReplay() {
-        replayable = false;
-        if (replay != null) {
-            replay.forEach(ReferenceCountUtil::release);
-            replay = null;
         }
     }
 
@@ -395,12 +314,7 @@ final class ProxyExchange {
         }
         switch (state) {
             case PROXYING -> send(part);
-            case STARTED, CONNECTING -> {
-                if (unsent == null) {
-                    unsent = new ArrayDeque<>(2);
-                }
-                unsent.add(part);
-            }
+            case STARTED, CONNECTING -> body.hold(part);
             default -> part.release();
         }
     }
@@ -426,43 +340,19 @@ final class ProxyExchange {
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // Phase 5: the response, as it arrives from upstream. Each entry point first moves onto this loop.
+    // Phase 5: the response, as it arrives from upstream. UpstreamHandler calls these on this exchange's loop.
 
-    void fromUpstream(UpstreamHandler from, Object message) {
-        if (loop.inEventLoop()) {
-            onUpstreamMessage(from, message);
-        } else {
-            loop.execute(() -> onUpstreamMessage(from, message));
-        }
-    }
-
-    void upstreamReadComplete(UpstreamHandler from) {
-        if (loop.inEventLoop()) {
-            onUpstreamReadComplete(from);
-        } else {
-            loop.execute(() -> onUpstreamReadComplete(from));
-        }
+    EventLoop loop() {
+        return loop;
     }
 
     void upstreamWritable(UpstreamHandler from) {
-        if (loop.inEventLoop()) {
-            if (from == conn) {
-                downstream.updateReading();
-            }
-        } else {
-            loop.execute(() -> upstreamWritable(from));
+        if (from == conn) {
+            downstream.updateReading();
         }
     }
 
-    void upstreamFailed(UpstreamHandler from, ProxyFailure failure, String why) {
-        if (loop.inEventLoop()) {
-            failed(from, failure, why);
-        } else {
-            loop.execute(() -> failed(from, failure, why));
-        }
-    }
-
-    private void onUpstreamMessage(UpstreamHandler from, Object message) {
+    void onUpstreamMessage(UpstreamHandler from, Object message) {
         if (from != conn || state != State.PROXYING) {
             ReferenceCountUtil.release(message);
             return;
@@ -548,7 +438,7 @@ final class ProxyExchange {
         }
     }
 
-    private void onUpstreamReadComplete(UpstreamHandler from) {
+    void onUpstreamReadComplete(UpstreamHandler from) {
         if (from != conn || state != State.PROXYING) {
             return;
         }
@@ -613,10 +503,10 @@ final class ProxyExchange {
             return false;
         }
         // Once any byte is out, only an idempotent request whose sent body is still held may be sent again.
-        return !anySent || replayable;
+        return !anySent || body.replayable();
     }
 
-    private void failed(UpstreamHandler from, ProxyFailure failure, String why) {
+    void failed(UpstreamHandler from, ProxyFailure failure, String why) {
         if (from != conn || state.isOver()) {
             return;
         }
@@ -740,13 +630,7 @@ final class ProxyExchange {
         }
         state = State.DONE;
         endAttempt();
-        releaseReplay();
-        if (unsent != null) {
-            HttpContent part;
-            while ((part = unsent.poll()) != null) {
-                part.release();
-            }
-        }
+        body.release();
         long now = System.nanoTime();
         long total = now - startNanos;
         long upstreamTime = upstreamStart < 0 ? -1 : now - upstreamStart;

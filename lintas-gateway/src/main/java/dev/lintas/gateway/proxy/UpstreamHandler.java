@@ -113,9 +113,19 @@ final class UpstreamHandler extends ChannelDuplexHandler {
     private void timedOut(ProxyFailure failure, String why) {
         ProxyExchange exchange = owner;
         if (exchange != null) {
-            exchange.upstreamFailed(this, failure, why);
+            failed(exchange, failure, why);
         }
         channel.close();
+    }
+
+    // Events go to the exchange on its own loop: directly when the connection shares it, else as a task.
+
+    private void failed(ProxyExchange exchange, ProxyFailure failure, String why) {
+        if (exchange.loop().inEventLoop()) {
+            exchange.failed(this, failure, why);
+        } else {
+            exchange.loop().execute(() -> exchange.failed(this, failure, why));
+        }
     }
 
     /** Stops handing events to the exchange; raw bytes are kept for {@link #takeTunnelPending()}. */
@@ -153,7 +163,11 @@ final class UpstreamHandler extends ChannelDuplexHandler {
             return;
         }
         idle.touch();
-        exchange.fromUpstream(this, msg);
+        if (exchange.loop().inEventLoop()) {
+            exchange.onUpstreamMessage(this, msg);
+        } else {
+            exchange.loop().execute(() -> exchange.onUpstreamMessage(this, msg));
+        }
     }
 
     @Override
@@ -166,7 +180,11 @@ final class UpstreamHandler extends ChannelDuplexHandler {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ProxyExchange exchange = owner;
         if (exchange != null) {
-            exchange.upstreamReadComplete(this);
+            if (exchange.loop().inEventLoop()) {
+                exchange.onUpstreamReadComplete(this);
+            } else {
+                exchange.loop().execute(() -> exchange.onUpstreamReadComplete(this));
+            }
         }
     }
 
@@ -174,7 +192,11 @@ final class UpstreamHandler extends ChannelDuplexHandler {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         ProxyExchange exchange = owner;
         if (exchange != null && ctx.channel().isWritable()) {
-            exchange.upstreamWritable(this);
+            if (exchange.loop().inEventLoop()) {
+                exchange.upstreamWritable(this);
+            } else {
+                exchange.loop().execute(() -> exchange.upstreamWritable(this));
+            }
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -185,7 +207,7 @@ final class UpstreamHandler extends ChannelDuplexHandler {
         response.cancel();
         ProxyExchange exchange = owner;
         if (exchange != null) {
-            exchange.upstreamFailed(this, ProxyFailure.UPSTREAM_RESET, "connection closed");
+            failed(exchange, ProxyFailure.UPSTREAM_RESET, "connection closed");
         }
         List<ByteBuf> pending = tunnelPending;
         if (pending != null) {
@@ -198,7 +220,7 @@ final class UpstreamHandler extends ChannelDuplexHandler {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         ProxyExchange exchange = owner;
         if (exchange != null) {
-            exchange.upstreamFailed(this, ProxyFailure.UPSTREAM_RESET, cause.toString());
+            failed(exchange, ProxyFailure.UPSTREAM_RESET, cause.toString());
         }
         ctx.close();
     }
