@@ -11,7 +11,6 @@ import dev.lintas.gateway.route.RoutingTable;
 import dev.lintas.gateway.upstream.Server;
 import dev.lintas.gateway.upstream.Upstream;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
@@ -431,8 +430,8 @@ final class ProxyExchange {
             return;
         }
         responseBytes += part.content().readableBytes();
-        if (part instanceof LastHttpContent) {
-            responseComplete(ctx.writeAndFlush(part));
+        if (part instanceof LastHttpContent last) {
+            responseComplete(last);
         } else {
             ctx.write(part, ctx.voidPromise());
         }
@@ -456,7 +455,7 @@ final class ProxyExchange {
         }
     }
 
-    private void responseComplete(ChannelFuture written) {
+    private void responseComplete(LastHttpContent last) {
         UpstreamHandler finished = conn;
         conn = null;
         finished.detach();
@@ -466,7 +465,14 @@ final class ProxyExchange {
             channel.close();
         }
         finish();
-        written.addListener((ChannelFutureListener) f -> downstream.exchangeDone(this, keepAlive && f.isSuccess()));
+        if (keepAlive) {
+            // The connection goes on at once; a write that fails later closes it through exceptionCaught.
+            ctx.writeAndFlush(last, ctx.voidPromise());
+            downstream.exchangeDone(this, true);
+        } else {
+            // Closing must wait for the write, or it would drop what is still queued.
+            ctx.writeAndFlush(last).addListener((ChannelFutureListener) f -> downstream.exchangeDone(this, false));
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
