@@ -2,10 +2,15 @@ package dev.lintas.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -35,7 +40,7 @@ class RetryTest {
 
     /** An address where nothing listens: a port taken from the system, then given back. */
     private static String deadAddress() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return "127.0.0.1:" + socket.getLocalPort();
         }
     }
@@ -150,5 +155,42 @@ class RetryTest {
         assertThat(response.statusCode()).isEqualTo(504);
         assertThat(response.body()).contains("did not answer in time");
         assertThat(a.requests("/delay/20000")).isEqualTo(1);
+    }
+
+    @Test
+    void aServerThatDoesNotAcceptTimesOutAndTheRequestMovesOn() throws Exception {
+        TestBackend good = backends.start("good");
+        // A listener that never accepts, with its accept queue filled: further connection attempts get no answer.
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> fillers = new ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    Socket filler = new Socket();
+                    try {
+                        filler.connect(silent.getLocalSocketAddress(), 200);
+                    } catch (IOException full) {
+                        filler.close();
+                        break; // the queue is full: this one got no answer
+                    }
+                    fillers.add(filler);
+                }
+                gateway = GatewayUnderTest.proxying("""
+                        balance: round-robin
+                        connect-timeout: 300ms
+                        response-timeout: 5s
+                        max-fails: 0""", "127.0.0.1:" + silent.getLocalPort(), good.address());
+                for (int i = 0; i < 2; i++) {
+                    HttpResponse<String> response = send("GET", "/");
+                    assertThat(response.statusCode()).isEqualTo(200);
+                    assertThat(response.body()).isEqualTo("good");
+                }
+                assertThat(gateway.metrics())
+                        .containsPattern("lintas_gateway_upstream_failovers_total\\{upstream=\"app\"} [1-9]");
+            } finally {
+                for (Socket filler : fillers) {
+                    filler.close();
+                }
+            }
+        }
     }
 }
