@@ -72,8 +72,7 @@ final class DownstreamCodec extends CombinedChannelDuplexHandler<DownstreamCodec
                 HttpMessage invalid = createInvalidMessage();
                 invalid.setDecoderResult(DecoderResult.failure(new ObsFoldException()));
                 methods.add(HttpMethod.GET);
-                out.add(invalid);
-                out.add(LastHttpContent.EMPTY_LAST_CONTENT);
+                out.add(invalid); // no end follows, as for the superclass's invalid messages
                 return;
             }
             int before = out.size();

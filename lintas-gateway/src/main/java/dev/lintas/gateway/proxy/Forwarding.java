@@ -62,7 +62,7 @@ final class Forwarding {
         }
 
         String clientIp = client.ip();
-        String forwardedFor = headers.get(X_FORWARDED_FOR);
+        String forwardedFor = joined(headers, X_FORWARDED_FOR);
         headers.set(X_FORWARDED_FOR, forwardedFor == null ? clientIp : forwardedFor + ", " + clientIp);
         headers.set(X_FORWARDED_PROTO, scheme);
         String host = headers.get(HttpHeaderNames.HOST);
@@ -74,10 +74,20 @@ final class Forwarding {
             element.append(";host=").append(quoteIfNeeded(host));
         }
         element.append(";proto=").append(scheme);
-        String forwarded = headers.get(FORWARDED);
+        String forwarded = joined(headers, FORWARDED);
         headers.set(FORWARDED, forwarded == null ? element : forwarded + ", " + element);
-        String via = headers.get(HttpHeaderNames.VIA);
+        String via = joined(headers, HttpHeaderNames.VIA);
         headers.set(HttpHeaderNames.VIA, via == null ? VIA : via + ", " + VIA);
+    }
+
+    /** Every line of a list-valued header as one comma-separated value, or null when there is none. */
+    private static String joined(HttpHeaders headers, CharSequence name) {
+        List<String> values = headers.getAll(name);
+        return switch (values.size()) {
+            case 0 -> null;
+            case 1 -> values.get(0);
+            default -> String.join(", ", values);
+        };
     }
 
     /**
@@ -97,20 +107,27 @@ final class Forwarding {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
             return false;
         }
-        boolean framed = bodyless
-                || headers.contains(HttpHeaderNames.CONTENT_LENGTH)
-                || HttpUtil.isTransferEncodingChunked(response);
-        if (!framed) {
-            if (version.equals(HttpVersion.HTTP_1_1)) {
-                HttpUtil.setTransferEncodingChunked(response, true);
-            } else {
+        boolean http10 = version.equals(HttpVersion.HTTP_1_0);
+        boolean chunked = !bodyless && HttpUtil.isTransferEncodingChunked(response);
+        boolean framed = bodyless || headers.contains(HttpHeaderNames.CONTENT_LENGTH) || chunked;
+        if (http10 && chunked) {
+            // HTTP/1.0 has no chunked coding (RFC 9112 section 6.1): the body goes raw, ended by the close.
+            headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+            keepAlive = false;
+        } else if (!framed) {
+            if (http10) {
                 keepAlive = false;
+            } else {
+                // Ended by the close upstream; chunked here, after any coding already applied (gzip, say).
+                String codings = headers.get(HttpHeaderNames.TRANSFER_ENCODING);
+                headers.set(HttpHeaderNames.TRANSFER_ENCODING, codings == null || codings.isBlank()
+                        ? HttpHeaderValues.CHUNKED : codings + ", " + HttpHeaderValues.CHUNKED);
             }
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (!keepAlive) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (version.equals(HttpVersion.HTTP_1_0)) {
+        } else if (http10) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         return keepAlive;
@@ -128,9 +145,11 @@ final class Forwarding {
             for (String value : connection) {
                 for (String token : value.split(",")) {
                     String name = token.trim();
+                    // Connection may not strip what frames the message or names its target.
                     if (!name.isEmpty() && !name.equalsIgnoreCase("close") && !name.equalsIgnoreCase("keep-alive")
                             && !name.equalsIgnoreCase(HttpHeaderNames.TRANSFER_ENCODING.toString())
-                            && !name.equalsIgnoreCase(HttpHeaderNames.CONTENT_LENGTH.toString())) {
+                            && !name.equalsIgnoreCase(HttpHeaderNames.CONTENT_LENGTH.toString())
+                            && !name.equalsIgnoreCase(HttpHeaderNames.HOST.toString())) {
                         named.add(name);
                     }
                 }

@@ -82,6 +82,8 @@ final class ProxyExchange {
     private boolean requestComplete;
     private long requestBodyBytes;
     private final RequestBody body;
+    /** Whether Host was added here, for a client that sent none; each attempt then names its own server. */
+    private boolean addedHost;
     /** Whether any byte of the request has been sent to any upstream. */
     private boolean anySent;
     /** Whether the whole request has been sent on the current connection. */
@@ -150,8 +152,8 @@ final class ProxyExchange {
             return;
         }
         String host = RequestTarget.host(target, hostHeader);
-        if (downstreamVersion.equals(HttpVersion.HTTP_1_1)
-                && request.headers().getAll(HttpHeaderNames.HOST).size() != 1) {
+        int hosts = request.headers().getAll(HttpHeaderNames.HOST).size();
+        if (hosts > 1 || (hosts == 0 && downstreamVersion.equals(HttpVersion.HTTP_1_1))) {
             refuse(HttpResponseStatus.BAD_REQUEST, "HTTP/1.1 requests need exactly one Host header\n");
             return;
         }
@@ -163,7 +165,9 @@ final class ProxyExchange {
         }
         String uri = RequestTarget.originForm(target);
         if (!uri.equals(target)) {
+            // The target's authority wins over Host (RFC 9112 section 3.2.2); the upstream sees what routing saw.
             request.setUri(uri);
+            request.headers().set(HttpHeaderNames.HOST, RequestTarget.authority(target));
         }
         String path = RequestTarget.path(uri);
         RoutingTable table = context.table();
@@ -235,6 +239,13 @@ final class ProxyExchange {
         upstreamPaused = false;
         Channel channel = handler.channel();
         // Phase 4: the upstream request. Forwarding headers were set once in start(); a retry sends the same head.
+        if (!request.headers().contains(HttpHeaderNames.HOST)) {
+            // An HTTP/1.0 client may leave Host out; the HTTP/1.1 request upstream needs one.
+            request.headers().set(HttpHeaderNames.HOST, server.label());
+            addedHost = true;
+        } else if (addedHost) {
+            request.headers().set(HttpHeaderNames.HOST, server.label());
+        }
         channel.write(request);
         anySent = true;
         if (!idempotent) {
@@ -263,7 +274,9 @@ final class ProxyExchange {
         channel.write(part, channel.voidPromise());
         if (part instanceof LastHttpContent) {
             requestSent = true;
-            armResponseTimer();
+            if (status == 0) {
+                armResponseTimer(); // only while the final response head is still due
+            }
         }
     }
 
@@ -283,6 +296,9 @@ final class ProxyExchange {
      * can come, and both are worth noticing; before that, body is read only as fast as the upstream takes it.
      */
     boolean wantsRead() {
+        if (state == State.TUNNEL) {
+            return false; // bytes before the join would meet the HTTP decoder; Tunnel.join reads again
+        }
         if (requestComplete) {
             return true;
         }
@@ -296,7 +312,6 @@ final class ProxyExchange {
     void onRequestContent(HttpContent part) {
         if (!part.decoderResult().isSuccess()) {
             part.release();
-            requestComplete = true;
             badRequestBody(HttpResponseStatus.BAD_REQUEST, "malformed request body: "
                     + part.decoderResult().cause().getMessage() + "\n");
             return;
@@ -376,8 +391,11 @@ final class ProxyExchange {
         int code = response.status().code();
         if (code >= 100 && code < 200 && code != 101) {
             // An interim response (100 Continue, 103 Early Hints) goes to the client; the final one follows.
-            Forwarding.removeHopByHop(response.headers());
             interim = true;
+            if (downstreamVersion.equals(HttpVersion.HTTP_1_0)) {
+                return false; // HTTP/1.0 has no interim responses (RFC 9110 section 15.2)
+            }
+            Forwarding.removeHopByHop(response.headers());
             ctx.write(response);
             return true;
         }
@@ -420,7 +438,9 @@ final class ProxyExchange {
             part.release();
             if (part instanceof LastHttpContent) {
                 interim = false;
-                ctx.write(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
+                if (!downstreamVersion.equals(HttpVersion.HTTP_1_0)) {
+                    ctx.write(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
+                }
             }
             return;
         }
@@ -445,6 +465,7 @@ final class ProxyExchange {
         if (!ctx.channel().isWritable()) {
             upstreamPaused = true; // resumed by downstreamWritable()
             from.channel().config().setAutoRead(false);
+            from.pauseIdle(); // the server is not idle; we are not reading it
         }
     }
 
@@ -452,6 +473,7 @@ final class ProxyExchange {
         if (upstreamPaused && conn != null && state == State.PROXYING) {
             upstreamPaused = false;
             conn.channel().config().setAutoRead(true);
+            conn.resumeIdle();
         }
     }
 
@@ -610,6 +632,9 @@ final class ProxyExchange {
             keepAlive = false;
         }
         var response = LocalResponses.of(ctx.alloc(), answer, text, keepAlive);
+        if (keepAlive && downstreamVersion.equals(HttpVersion.HTTP_1_0)) {
+            response.headers().set(HttpHeaderNames.CONNECTION, "keep-alive");
+        }
         if (answer.code() == 503) {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
         }

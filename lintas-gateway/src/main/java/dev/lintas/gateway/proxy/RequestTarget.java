@@ -36,12 +36,7 @@ final class RequestTarget {
      * (RFC 9112 section 3.2.2), else from Host; null when neither names one.
      */
     static String host(String target, String hostHeader) {
-        String authority = hostHeader;
-        if (isAbsoluteForm(target)) {
-            int start = target.indexOf("//") + 2;
-            int end = target.indexOf('/', start);
-            authority = target.substring(start, end < 0 ? target.length() : end);
-        }
+        String authority = isAbsoluteForm(target) ? authority(target) : hostHeader;
         if (authority == null || authority.isEmpty()) {
             return null;
         }
@@ -49,6 +44,13 @@ final class RequestTarget {
         String host = colon > 0 && colon < authority.length() && authority.charAt(colon) == ':'
                 ? authority.substring(0, colon) : authority;
         return host.toLowerCase(Locale.ROOT);
+    }
+
+    /** The authority of an absolute-form target: {@code http://a.example:8080/x} gives {@code a.example:8080}. */
+    static String authority(String target) {
+        int start = target.indexOf("//") + 2;
+        int end = target.indexOf('/', start);
+        return target.substring(start, end < 0 ? target.length() : end);
     }
 
     /** The target in origin form, as an upstream expects it: an absolute-form target loses its scheme and host. */

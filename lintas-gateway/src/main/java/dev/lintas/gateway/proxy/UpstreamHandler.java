@@ -9,6 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -62,10 +63,26 @@ final class UpstreamHandler extends ChannelDuplexHandler {
         reused = fromPool;
         owner = exchange;
         if (channel.eventLoop().inEventLoop()) {
-            idle.start();
+            startIdle();
         } else {
-            channel.eventLoop().execute(idle::start);
+            channel.eventLoop().execute(this::startIdle);
         }
+    }
+
+    /** Only while open: after channelInactive, nothing would cancel the timer's periodic task again. */
+    private void startIdle() {
+        if (channel.isActive()) {
+            idle.start();
+        }
+    }
+
+    /** Stops the idle timeout while the exchange holds this connection back for a slow client. */
+    void pauseIdle() {
+        onLoop(idle::pause);
+    }
+
+    void resumeIdle() {
+        onLoop(this::startIdle);
     }
 
     /** Gives the connection up; its timers stop. Reading is switched back on, so that a close is noticed. */
@@ -128,9 +145,11 @@ final class UpstreamHandler extends ChannelDuplexHandler {
         }
     }
 
-    /** Stops handing events to the exchange; raw bytes are kept for {@link #takeTunnelPending()}. */
+    /**
+     * Stops handing events to the exchange. Raw bytes have been kept since the 101 passed through
+     * {@link #channelRead}, for {@link #takeTunnelPending()}.
+     */
     void startTunnel() {
-        tunnelPending = new ArrayList<>(2);
         owner = null;
         onLoop(() -> {
             idle.cancel();
@@ -161,6 +180,11 @@ final class UpstreamHandler extends ChannelDuplexHandler {
             ReferenceCountUtil.release(msg);
             ctx.close();
             return;
+        }
+        if (msg instanceof HttpResponse response && response.status().code() == 101) {
+            // What follows a 101 in this same read is the new protocol: keep it here, on this loop, until the
+            // exchange joins the tunnel or refuses the upgrade (and closes this connection, releasing it).
+            tunnelPending = new ArrayList<>(2);
         }
         idle.touch();
         if (exchange.loop().inEventLoop()) {

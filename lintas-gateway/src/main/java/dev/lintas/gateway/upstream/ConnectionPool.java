@@ -97,7 +97,10 @@ public final class ConnectionPool {
      * Keeps {@code channel} for reuse. Returns false when the pool is full or closed; the caller then closes it.
      */
     public boolean release(Channel channel, long nowNanos) {
-        if (closed || !channel.isActive() || idleCount.incrementAndGet() > maxIdle) {
+        if (closed || !channel.isActive()) {
+            return false;
+        }
+        if (idleCount.incrementAndGet() > maxIdle) {
             idleCount.decrementAndGet();
             return false;
         }

@@ -23,6 +23,9 @@ class HttpSemanticsTest {
     private static TestBackend app;
     @AutoClose
     private static GatewayUnderTest gateway;
+    /** Routes every host, for requests that name none. */
+    @AutoClose
+    private static GatewayUnderTest noHostGateway;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
@@ -43,6 +46,7 @@ class HttpSemanticsTest {
                     app:
                       servers: [%s]
                 """.formatted(app.address()));
+        noHostGateway = GatewayUnderTest.proxying("", app.address());
     }
 
     @Test
@@ -157,6 +161,47 @@ class HttpSemanticsTest {
         try (RawConnection connection = RawConnection.open(gateway.address())) {
             connection.send("GET / HTTP/1.1\r\nHost: bad host\r\n\r\n");
             assertThat(connection.readResponse().status()).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void http10ClientsGetAChunkedUpstreamBodyRawAndThenTheClose() throws Exception {
+        try (RawConnection connection = RawConnection.open(gateway.address())) {
+            // /echo answers chunked; an HTTP/1.0 client cannot read chunked coding.
+            connection.send("POST /echo HTTP/1.0\r\n" + HOST + "Content-Length: 11\r\n\r\nhello there");
+            RawConnection.Response response = connection.readResponse();
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.header("transfer-encoding")).isEmpty();
+            assertThat(response.bodyText()).isEqualTo("hello there");
+        }
+    }
+
+    @Test
+    void anAbsoluteFormTargetSetsTheHostTheUpstreamSees() throws Exception {
+        try (RawConnection connection = RawConnection.open(gateway.address())) {
+            connection.send("GET http://app.test/headers HTTP/1.1\r\nHost: elsewhere.test\r\n\r\n");
+            RawConnection.Response response = connection.readResponse();
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.bodyText()).startsWith("GET /headers").containsIgnoringCase("host: app.test\n")
+                    .doesNotContainIgnoringCase("host: elsewhere.test\n");
+        }
+    }
+
+    @Test
+    void anHttp10RequestWithoutHostReachesTheUpstreamWithOne() throws Exception {
+        try (RawConnection connection = RawConnection.open(noHostGateway.address())) {
+            connection.send("GET /headers HTTP/1.0\r\n\r\n");
+            RawConnection.Response response = connection.readResponse();
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.bodyText()).containsIgnoringCase("host: " + app.address() + "\n");
+        }
+    }
+
+    @Test
+    void connectionCannotStripHost() throws Exception {
+        try (RawConnection connection = RawConnection.open(gateway.address())) {
+            connection.send("GET /headers HTTP/1.1\r\n" + HOST + "Connection: host\r\n\r\n");
+            assertThat(connection.readResponse().bodyText()).containsIgnoringCase("host: app.test\n");
         }
     }
 }

@@ -37,7 +37,7 @@ class WebSocketTest {
     void echoesMessagesThroughTheGateway() throws Exception {
         int count = 200;
         List<String> received = new CopyOnWriteArrayList<>();
-        CountDownLatch all = new CountDownLatch(count);
+        CountDownLatch all = new CountDownLatch(count + 1); // the server's hello, then the echoes
         StringBuilder partial = new StringBuilder();
         WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
                 .buildAsync(URI.create("ws://127.0.0.1:" + gateway.port() + "/ws"), new WebSocket.Listener() {
@@ -59,10 +59,30 @@ class WebSocketTest {
             socket.sendText(i % 50 == 0 ? large : "message " + i, true).get(10, TimeUnit.SECONDS);
         }
         assertThat(all.await(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(received).hasSize(count);
-        assertThat(received.get(1)).isEqualTo("echo: message 1");
-        assertThat(received.get(0)).isEqualTo("echo: " + large);
-        assertThat(received.get(count - 1)).isEqualTo("echo: message " + (count - 1));
+        assertThat(received).hasSize(count + 1);
+        assertThat(received.get(0)).isEqualTo("hello");
+        assertThat(received.get(1)).isEqualTo("echo: " + large);
+        assertThat(received.get(2)).isEqualTo("echo: message 1");
+        assertThat(received.get(count)).isEqualTo("echo: message " + (count - 1));
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void whatTheServerSaysFirstReachesTheClient() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        for (int i = 0; i < 20; i++) {
+            CompletableFuture<String> first = new CompletableFuture<>();
+            WebSocket socket = client.newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + gateway.port() + "/ws"), new WebSocket.Listener() {
+                        @Override
+                        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                            first.complete(data.toString());
+                            return null;
+                        }
+                    })
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(first.get(10, TimeUnit.SECONDS)).as("session %d", i).isEqualTo("hello");
+            socket.abort();
+        }
     }
 }

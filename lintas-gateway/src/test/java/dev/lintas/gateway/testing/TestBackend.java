@@ -56,7 +56,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
  *   <li>{@code /close}: the backend's name with {@code Connection: close}; a later request on that connection
  *   is answered by a reset;</li>
  *   <li>{@code /stall}: a head announcing 100 bytes, 10 of them, and then nothing;</li>
- *   <li>{@code /ws}: a WebSocket that echoes text frames;</li>
+ *   <li>{@code /ws}: a WebSocket that says {@code hello} first, then echoes text frames;</li>
  *   <li>{@code /health}: 200, or 503 while {@link #unhealthy(boolean)} says so;</li>
  *   <li>anything else: the backend's name.</li>
  * </ul>
@@ -332,6 +332,15 @@ public final class TestBackend implements AutoCloseable {
     }
 
     private static final class WebSocketEcho extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+                // The server speaks first, so that its first frame may share a packet with the 101.
+                ctx.writeAndFlush(new TextWebSocketFrame("hello"));
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof TextWebSocketFrame text) {
