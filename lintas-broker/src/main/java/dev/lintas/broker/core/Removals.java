@@ -1,0 +1,55 @@
+package dev.lintas.broker.core;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where messages leaving a queue are reported: every removal to the journal, and those whose reason dead-letters,
+ * when the queue has a dead-letter exchange, to a list that the queue publishes once its lock is released. Guarded by
+ * the queue's lock.
+ */
+final class Removals {
+
+    /** A message that left the queue for a reason that dead-letters it. */
+    record DeadLetter(Message message, RemovalReason reason) {
+    }
+
+    private final String queue;
+    private final boolean deadLettering;
+    private final QueueJournal journal;
+    private final List<DeadLetter> deadLetters = new ArrayList<>();
+
+    Removals(String queue, QueueSettings settings, QueueJournal journal) {
+        this.queue = queue;
+        this.deadLettering = settings.deadLetterExchange() != null;
+        this.journal = journal;
+    }
+
+    void enqueued(Message message) {
+        journal.enqueued(queue, message);
+    }
+
+    void removed(QueuedMessage message, RemovalReason reason) {
+        journal.removed(queue, message.message, reason);
+        if (reason.deadLetters()) {
+            deadLetter(message.message, reason);
+        }
+    }
+
+    /** Dead-letters a message the queue never held, refused by reject-publish-dlx. */
+    void deadLetter(Message message, RemovalReason reason) {
+        if (deadLettering) {
+            deadLetters.add(new DeadLetter(message, reason));
+        }
+    }
+
+    /** Takes the dead letters collected so far. */
+    List<DeadLetter> takeDeadLetters() {
+        if (deadLetters.isEmpty()) {
+            return List.of();
+        }
+        List<DeadLetter> taken = List.copyOf(deadLetters);
+        deadLetters.clear();
+        return taken;
+    }
+}

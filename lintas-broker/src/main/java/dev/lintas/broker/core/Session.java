@@ -1,0 +1,75 @@
+package dev.lintas.broker.core;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An MQTT session as the core keeps it: the client id, the queue that holds its messages, its subscriptions, and who
+ * holds it now. The queue is bound to the topic exchange once per subscription filter; this record is what the adapter
+ * needs to rebuild those bindings and to resume the session. Lifecycle and expiry belong to the
+ * {@link SessionRegistry}, whose lock guards them; the subscriptions map is safe to use from any thread.
+ *
+ * @param <H> the adapter's handle on a connection, returned on takeover so that the adapter can disconnect it
+ */
+public final class Session<H> {
+
+    /** Where a session is in its life. */
+    public enum State {
+        /** A connection holds it. */
+        CONNECTED,
+        /** No connection holds it; it waits for one until its expiry interval passes. */
+        OFFLINE,
+        /** Gone: discarded by a clean start, expired, or ended with its connection. Its queue should be deleted. */
+        ENDED;
+
+        public boolean live() {
+            return this != ENDED;
+        }
+    }
+
+    private final String clientId;
+    private final String queue;
+    private final Map<String, SubscriptionOptions> subscriptions = new ConcurrentHashMap<>();
+    // Guarded by the registry's lock.
+    H holder;
+    long expiryMillis;
+    long disconnectedAt;
+    State state = State.CONNECTED;
+
+    Session(String clientId, String queue, H holder, long expiryMillis) {
+        this.clientId = clientId;
+        this.queue = queue;
+        this.holder = holder;
+        this.expiryMillis = expiryMillis;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    /** The name of the queue holding this session's messages; unique to this session, not reused by a later one. */
+    public String queue() {
+        return queue;
+    }
+
+    /** Records a subscription; returns the options it replaces, or null if the filter is new. */
+    public SubscriptionOptions subscribe(String filter, SubscriptionOptions options) {
+        return subscriptions.put(filter, options);
+    }
+
+    /** Forgets a subscription; returns its options, or null if there was none. */
+    public SubscriptionOptions unsubscribe(String filter) {
+        return subscriptions.remove(filter);
+    }
+
+    /** The subscriptions by filter, as the client wrote them; a live, unmodifiable view. */
+    public Map<String, SubscriptionOptions> subscriptions() {
+        return Collections.unmodifiableMap(subscriptions);
+    }
+
+    @Override
+    public String toString() {
+        return "Session[" + clientId + "]";
+    }
+}
