@@ -185,6 +185,7 @@ public final class Gateway {
             accessLog.getAndSet(openedLog).close();
         }
         table.set(after);
+        metrics.retain(after.liveRoutes());
         closeNew(before, after);
         for (Upstream upstream : after.upstreams().values()) {
             if (before.upstreams().get(upstream.name()) != upstream) {

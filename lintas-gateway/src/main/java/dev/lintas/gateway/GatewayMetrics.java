@@ -1,6 +1,9 @@
 package dev.lintas.gateway;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +51,14 @@ public final class GatewayMetrics {
                     .register(registry);
         }
 
+        private void remove(MeterRegistry registry) {
+            for (Counter counter : byStatusClass) {
+                registry.remove(counter);
+            }
+            registry.remove(total);
+            registry.remove(upstream);
+        }
+
         public void record(int status, long totalNanos, long upstreamNanos) {
             int index = status / 100 - 1;
             if (index >= 0 && index < byStatusClass.length) {
@@ -79,9 +90,31 @@ public final class GatewayMetrics {
 
     /** The meters for requests on {@code route} sent to {@code upstream}; "-" stands for none. */
     public RouteMeters route(String route, String upstream) {
-        String key = route + '\u0000' + upstream;
+        String key = key(route, upstream);
         RouteMeters meters = routes.get(key);
         return meters != null ? meters : routes.computeIfAbsent(key, k -> new RouteMeters(registry, route, upstream));
+    }
+
+    private static String key(String route, String upstream) {
+        return route + '\u0000' + upstream;
+    }
+
+    /**
+     * Removes the meters of route and upstream pairs that a reload took away, keeping {@code live} pairs and the
+     * one for requests that matched no route. Requests still in flight on a removed route may register its meters
+     * again; they go with the next reload.
+     */
+    public void retain(Map<String, String> live) {
+        Set<String> keep = new HashSet<>();
+        live.forEach((route, upstream) -> keep.add(key(route, upstream)));
+        keep.add(key("-", "-"));
+        routes.entrySet().removeIf(entry -> {
+            if (keep.contains(entry.getKey())) {
+                return false;
+            }
+            entry.getValue().remove(registry);
+            return true;
+        });
     }
 
     public void downstreamOpened() {

@@ -29,6 +29,15 @@ public final class RoutingTable {
         return upstreams;
     }
 
+    /** Each route's label and the name of its upstream, as the request meters are keyed. */
+    public Map<String, String> liveRoutes() {
+        Map<String, String> live = new java.util.HashMap<>();
+        for (Route route : routes) {
+            live.put(route.label(), route.upstream().name());
+        }
+        return live;
+    }
+
     public boolean isEmpty() {
         return routes.isEmpty();
     }
