@@ -1,0 +1,26 @@
+package dev.lintas.broker.config;
+
+import dev.lintas.runtime.config.ConfigMap;
+import dev.lintas.runtime.config.ConfigNode;
+import dev.lintas.runtime.config.Position;
+
+/** Reads the {@code broker} section; problems are collected on the node, with their positions. */
+public final class BrokerConfigReader {
+
+    private BrokerConfigReader() {
+    }
+
+    public static BrokerConfig read(ConfigNode node) {
+        ConfigMap broker = node.map("the broker section (a mapping)", "data-dir", "mqtt", "amqp");
+        String dataDir = broker.string("data-dir", "./data");
+        ConfigMap mqtt = broker.map("mqtt", "the mqtt section (a mapping with listen)", "listen");
+        ConfigMap amqp = broker.map("amqp", "the amqp section (a mapping with listen)", "listen");
+        return new BrokerConfig(dataDir,
+                mqtt.listenAddress("listen").orElse(null), valuePosition(mqtt, "listen"),
+                amqp.listenAddress("listen").orElse(null), valuePosition(amqp, "listen"));
+    }
+
+    private static Position valuePosition(ConfigMap map, String key) {
+        return map.get(key).map(ConfigNode::position).orElse(map.position());
+    }
+}
