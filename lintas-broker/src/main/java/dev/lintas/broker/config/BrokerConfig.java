@@ -3,6 +3,8 @@ package dev.lintas.broker.config;
 import dev.lintas.runtime.config.Position;
 import dev.lintas.runtime.net.HostPort;
 
+import java.util.Objects;
+
 /**
  * The {@code broker} section of the config.
  *
@@ -14,6 +16,14 @@ import dev.lintas.runtime.net.HostPort;
  */
 public record BrokerConfig(String dataDir, HostPort mqtt, Position mqttPosition, HostPort amqp,
         Position amqpPosition) {
+
+    /** Whether two sections (either may be null) ask for the same broker, wherever in the file they were written. */
+    public static boolean sameSettings(BrokerConfig a, BrokerConfig b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return a.dataDir.equals(b.dataDir) && Objects.equals(a.mqtt, b.mqtt) && Objects.equals(a.amqp, b.amqp);
+    }
 
     /** Just an MQTT listener; for tests and embedding. */
     public static BrokerConfig mqttOnly(HostPort mqtt) {
