@@ -19,11 +19,11 @@ import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
-import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPubAckMessage;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
@@ -273,7 +273,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, dup && qos > 0,
                 MqttQoS.valueOf(qos), retain, 0);
         MqttPublishMessage publish = new MqttPublishMessage(header,
-                new io.netty.handler.codec.mqtt.MqttPublishVariableHeader(topic, packetId),
+                new MqttPublishVariableHeader(topic, packetId),
                 Unpooled.wrappedBuffer(payload));
         if (qos == 0) {
             ctx.writeAndFlush(publish);
