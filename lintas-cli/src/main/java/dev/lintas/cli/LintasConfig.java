@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.lintas.broker.config.BrokerConfig;
+import dev.lintas.broker.config.BrokerConfigReader;
 import dev.lintas.gateway.config.GatewayConfig;
 import dev.lintas.gateway.config.GatewayConfigReader;
 import dev.lintas.gateway.config.ListenerConfig;
@@ -25,7 +27,7 @@ import dev.lintas.runtime.net.HostPort;
  * @param gateway the gateway, or null when off
  * @param broker  the broker section, or null when absent
  */
-record LintasConfig(Path file, AdminConfig admin, GatewayConfig gateway, BrokerSection broker) {
+record LintasConfig(Path file, AdminConfig admin, GatewayConfig gateway, BrokerConfig broker) {
 
     static final String DEFAULT_FILE = "lintas.yaml";
     private static final String BUILT_IN = "(built-in defaults)";
@@ -57,7 +59,7 @@ record LintasConfig(Path file, AdminConfig admin, GatewayConfig gateway, BrokerS
                 "admin", "gateway", "broker");
         AdminConfig admin = sections.get("admin").map(AdminConfig::read).orElse(null);
         GatewayConfig gateway = sections.get("gateway").map(GatewayConfigReader::read).orElse(null);
-        BrokerSection broker = sections.get("broker").map(BrokerSection::read).orElse(null);
+        BrokerConfig broker = sections.get("broker").map(BrokerConfigReader::read).orElse(null);
         LintasConfig config = new LintasConfig(file, admin, gateway, broker);
         // An empty file, or one of comments only, has nothing to run either; a file that did not parse was
         // reported as such already.

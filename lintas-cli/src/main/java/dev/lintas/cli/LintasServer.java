@@ -12,6 +12,8 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.lintas.broker.Broker;
+import dev.lintas.broker.config.BrokerConfig;
 import dev.lintas.gateway.Gateway;
 import dev.lintas.runtime.RuntimeContext;
 import dev.lintas.runtime.admin.AdminServer;
@@ -19,7 +21,7 @@ import dev.lintas.runtime.config.ConfigException;
 import dev.lintas.runtime.config.ConfigProblem;
 
 /**
- * One running Lintas: the shared runtime, the admin listener and the gateway, started from one config and
+ * One running Lintas: the shared runtime, the admin listener, the gateway and the broker, started from one config and
  * reloaded or stopped as a whole. Reloads and the stop run one at a time on a control thread, never on an event
  * loop.
  */
@@ -34,6 +36,7 @@ final class LintasServer implements AutoCloseable {
     private LintasConfig config;
     private AdminServer admin;
     private Gateway gateway;
+    private Broker broker;
     private boolean stopped;
 
     LintasServer(LintasConfig config, int threads) {
@@ -55,13 +58,13 @@ final class LintasServer implements AutoCloseable {
                 gateway = new Gateway(context);
                 gateway.start(config.gateway()).get(10, TimeUnit.SECONDS);
             }
+            if (config.broker() != null) {
+                broker = new Broker(context);
+                broker.start(config.broker());
+            }
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IOException(cause.getMessage(), cause);
-        }
-        if (config.broker() != null) {
-            log.warn("the broker section is read and checked, but this build does not include the broker yet; "
-                    + "no MQTT or AMQP listener is started");
         }
     }
 
@@ -116,9 +119,17 @@ final class LintasServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("reload interrupted", e);
         }
-        config = new LintasConfig(next.file(), config.admin(), next.gateway(), next.broker());
+        if (!BrokerConfig.sameSettings(config.broker(), next.broker())) {
+            log.warn("reload: the broker section changed; that takes effect at the next restart");
+        }
+        config = new LintasConfig(next.file(), config.admin(), next.gateway(), config.broker());
         log.info("reloaded {}", config.source());
         return "reloaded " + config.source();
+    }
+
+    /** The broker's MQTT address, for tests that bind port 0. */
+    InetSocketAddress mqttAddress() {
+        return broker == null ? null : broker.mqttAddress();
     }
 
     /** The gateway's bound address for a listener, for tests that bind port 0. */
@@ -154,6 +165,9 @@ final class LintasServer implements AutoCloseable {
         log.info("stopping: draining requests in flight");
         if (gateway != null) {
             gateway.stop();
+        }
+        if (broker != null) {
+            broker.stop();
         }
         if (admin != null) {
             admin.stop();

@@ -64,6 +64,26 @@ class LintasServerTest {
     }
 
     @Test
+    void brokerSectionStartsTheMqttListenerAndHealthCoversIt() throws Exception {
+        lintas = RunningServer.start(dir.resolve("lintas.yaml"), NO_ROUTES + """
+                broker:
+                  mqtt:
+                    listen: 127.0.0.1:0
+                """);
+        java.net.InetSocketAddress mqtt = lintas.server().mqttAddress();
+        assertThat(mqtt).isNotNull();
+        assertThat(lintas.admin("GET", "/health").statusCode()).isEqualTo(200);
+
+        try (java.net.Socket socket = new java.net.Socket(mqtt.getAddress(), mqtt.getPort())) {
+            socket.setSoTimeout(5000);
+            // MQTT 3.1.1 CONNECT, clean session, client id "cli"; the answer is CONNACK accepted.
+            socket.getOutputStream().write(new byte[] {0x10, 0x0F, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02, 0x00,
+                0x3C, 0x00, 0x03, 'c', 'l', 'i'});
+            assertThat(socket.getInputStream().readNBytes(4)).containsExactly(0x20, 0x02, 0x00, 0x00);
+        }
+    }
+
+    @Test
     void unknownAdminPathIs404() throws Exception {
         lintas = RunningServer.start(dir.resolve("lintas.yaml"), NO_ROUTES);
 

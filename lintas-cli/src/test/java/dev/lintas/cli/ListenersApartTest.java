@@ -137,7 +137,7 @@ class ListenersApartTest {
     }
 
     /**
-     * Bug: BrokerSection.read records where the mqtt and amqp {@code listen} keys are written, not where their
+     * Bug: the broker section's reader recorded where the mqtt and amqp {@code listen} keys are written, not where their
      * addresses are, so a clash is reported at column 5 while admin and gateway clashes point at the address.
      */
     @Test

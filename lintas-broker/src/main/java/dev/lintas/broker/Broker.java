@@ -1,0 +1,126 @@
+package dev.lintas.broker;
+
+import dev.lintas.broker.config.BrokerConfig;
+import dev.lintas.broker.core.QueueJournal;
+import dev.lintas.broker.core.VirtualHost;
+import dev.lintas.broker.mqtt.MqttBroker;
+import dev.lintas.broker.mqtt.MqttInitializer;
+import dev.lintas.broker.mqtt.MqttSettings;
+import dev.lintas.runtime.RuntimeContext;
+import dev.lintas.runtime.net.Listeners;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The broker service: one virtual host, and the MQTT listener on the shared runtime's event loops. Lifecycle methods
+ * are called from one control thread (the CLI's), never from an event loop.
+ */
+public final class Broker {
+
+    private static final Logger log = LoggerFactory.getLogger(Broker.class);
+    /** The listener's name in the runtime's registry, which /health reports. */
+    public static final String MQTT_LISTENER = "mqtt";
+
+    /** Where the service is in its life. */
+    private enum State { NEW, RUNNING, STOPPED }
+
+    private final RuntimeContext context;
+    private final VirtualHost host = new VirtualHost("/", System::currentTimeMillis, QueueJournal.NONE);
+    private final MqttBroker mqtt = new MqttBroker(host, System::currentTimeMillis);
+    private final ChannelGroup connections = new DefaultChannelGroup("mqtt", GlobalEventExecutor.INSTANCE);
+    private State state = State.NEW;
+    private Channel mqttChannel;
+    private Listeners.Entry mqttEntry;
+    private ScheduledFuture<?> sweeper;
+
+    public Broker(RuntimeContext context) {
+        this.context = context;
+    }
+
+    /** Binds the configured listeners; throws, with nothing left bound, when one cannot be bound. */
+    public void start(BrokerConfig config) throws IOException {
+        if (state != State.NEW) {
+            throw new IllegalStateException("state: " + state + " (expected: NEW)");
+        }
+        if (config.mqtt() != null) {
+            ChannelFuture future = new ServerBootstrap()
+                    .group(context.loops())
+                    .channel(context.transport().serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new MqttInitializer(mqtt, MqttSettings.DEFAULTS, connections))
+                    .bind(config.mqtt().resolve());
+            if (!future.awaitUninterruptibly(10, TimeUnit.SECONDS) || !future.isSuccess()) {
+                future.channel().close();
+                Throwable cause = future.cause();
+                throw new IOException("the MQTT listener cannot bind " + config.mqtt() + ": "
+                        + (cause == null ? "timed out" : cause.getMessage()), cause);
+            }
+            mqttChannel = future.channel();
+            mqttEntry = context.listeners().add(MQTT_LISTENER);
+            mqttEntry.up((InetSocketAddress) mqttChannel.localAddress());
+            log.info("broker MQTT listener on {}", mqttChannel.localAddress());
+        }
+        if (config.amqp() != null) {
+            log.warn("the broker's AMQP listener ({}) is not part of this build yet; not started", config.amqp());
+        }
+        sweeper = context.loops().next().scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS);
+        state = State.RUNNING;
+    }
+
+    private void sweep() {
+        try {
+            mqtt.expire();
+            host.expireMessages();
+        } catch (RuntimeException e) {
+            log.warn("broker sweep failed", e);
+        }
+    }
+
+    /** The MQTT listener's bound address, or null; useful with port 0. */
+    public InetSocketAddress mqttAddress() {
+        Channel channel = mqttChannel;
+        return channel == null ? null : (InetSocketAddress) channel.localAddress();
+    }
+
+    public VirtualHost host() {
+        return host;
+    }
+
+    /** The number of open MQTT connections. */
+    public int connections() {
+        return connections.size();
+    }
+
+    /** Unbinds the listeners and closes every connection. */
+    public void stop() {
+        if (state != State.RUNNING) {
+            state = State.STOPPED;
+            return;
+        }
+        state = State.STOPPED;
+        if (sweeper != null) {
+            sweeper.cancel(false);
+        }
+        if (mqttChannel != null) {
+            mqttEntry.down();
+            context.listeners().remove(mqttEntry);
+            mqttChannel.close().syncUninterruptibly();
+            log.info("broker MQTT listener closed");
+        }
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,207 @@
+package dev.lintas.broker.mqtt;
+
+import dev.lintas.broker.core.Binding;
+import dev.lintas.broker.core.ConsumeOptions;
+import dev.lintas.broker.core.Consumer;
+import dev.lintas.broker.core.Message;
+import dev.lintas.broker.core.MqttTopics;
+import dev.lintas.broker.core.QueueSpec;
+import dev.lintas.broker.core.RetainedStore;
+import dev.lintas.broker.core.Session;
+import dev.lintas.broker.core.SessionRegistry;
+import dev.lintas.broker.core.Subscription;
+import dev.lintas.broker.core.SubscriptionOptions;
+import dev.lintas.broker.core.VirtualHost;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+
+/**
+ * The MQTT protocol logic on top of the core, shared by every MQTT connection; {@link MqttHandler} only translates
+ * packets into these calls. A session is a core queue bound to {@value #EXCHANGE} once per filter; a PUBLISH is a
+ * core publish to that exchange; retained messages live in a {@link RetainedStore}. See the module's README.
+ * <p>
+ * Thread-safe: called from every connection's event loop; the core does the locking.
+ */
+public final class MqttBroker {
+
+    /** The exchange MQTT publishes go to and sessions are bound to. */
+    public static final String EXCHANGE = "amq.topic";
+    /** Message properties the adapter sets on what it publishes. */
+    static final String QOS = "mqtt-qos";
+    static final String PUBLISHER = "mqtt-publisher";
+    /** The QoS this build grants at most; QoS 2 comes later. */
+    static final int MAX_QOS = 1;
+
+    private final VirtualHost host;
+    private final SessionRegistry<MqttHandler> sessions;
+    private final RetainedStore retained;
+
+    public MqttBroker(VirtualHost host, LongSupplier clock) {
+        this.host = host;
+        this.sessions = new SessionRegistry<>(clock, "mqtt-session.");
+        this.retained = new RetainedStore(clock);
+    }
+
+    /** With no users configured, anonymous clients are let in from loopback addresses only. */
+    boolean anonymousAllowed(SocketAddress remote) {
+        return remote instanceof InetSocketAddress inet && inet.getAddress() != null
+                && inet.getAddress().isLoopbackAddress()
+                || remote instanceof InetSocketAddress unresolved && unresolved.getAddress() == null
+                && isLoopbackName(unresolved.getHostString());
+    }
+
+    private static boolean isLoopbackName(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    String assignClientId() {
+        return "lintas-" + UUID.randomUUID();
+    }
+
+    /**
+     * Attaches {@code holder} to the client's session: resumes it or starts a new one, deletes the queue of a session
+     * that this ended, and disconnects the connection that held the client id before (takeover).
+     */
+    SessionRegistry.Connected<MqttHandler> connect(String clientId, MqttHandler holder, boolean cleanStart,
+            long expiryMillis) {
+        SessionRegistry.Connected<MqttHandler> connected = sessions.connect(clientId, holder, cleanStart,
+                expiryMillis);
+        if (connected.previousHolder() != null && connected.previousHolder() != holder) {
+            connected.previousHolder().takenOver();
+        }
+        if (connected.ended() != null) {
+            deleteQueue(connected.ended());
+        }
+        host.declareQueue(QueueSpec.named(connected.session().queue()), null);
+        return connected;
+    }
+
+    /** Starts delivering the session's queue to {@code consumer}, at most {@code window} unacknowledged at once. */
+    Subscription consume(Session<MqttHandler> session, Consumer consumer, int window) {
+        return host.queue(session.queue(), null)
+                .consume(consumer, ConsumeOptions.manualAck("mqtt-" + session.clientId(), window));
+    }
+
+    /** Publishes to every matching subscription, and retains (or clears) the topic's message when asked to. */
+    void publish(String clientId, String topic, int qos, boolean retain, byte[] payload) {
+        Message message = host.message(EXCHANGE, MqttTopics.toRoutingKey(topic))
+                .payload(payload)
+                .property(QOS, qos)
+                .property(PUBLISHER, clientId)
+                .build();
+        if (retain) {
+            retained.retain(message);
+        }
+        host.publish(message);
+    }
+
+    /** Records and binds a subscription; returns the QoS granted. */
+    int subscribe(Session<MqttHandler> session, String filter, int requestedQos) {
+        int granted = Math.min(requestedQos, MAX_QOS);
+        session.subscribe(filter, SubscriptionOptions.qos(granted));
+        host.bind(binding(session, filter), null);
+        return granted;
+    }
+
+    /** The retained messages a new subscription to {@code filter} receives. */
+    List<Message> retained(String filter) {
+        return retained.match(MqttTopics.toBindingKey(filter));
+    }
+
+    /** Forgets a subscription; returns whether there was one. */
+    boolean unsubscribe(Session<MqttHandler> session, String filter) {
+        if (session.unsubscribe(filter) == null) {
+            return false;
+        }
+        host.unbind(binding(session, filter), null);
+        return true;
+    }
+
+    /** The connection of {@code holder} ended; a session with no expiry interval ends with it. */
+    void disconnected(Session<MqttHandler> session, MqttHandler holder, long expiryMillis) {
+        sessions.disconnected(session.clientId(), holder, expiryMillis).ifPresent(this::deleteQueue);
+    }
+
+    /** Ends the offline sessions whose expiry interval has passed; a timer calls it. */
+    public void expire() {
+        sessions.expire().forEach(this::deleteQueue);
+        retained.expire();
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /**
+     * The QoS to deliver a message published at {@code publishedQos} with, to a session: the minimum of that and the
+     * highest QoS among the session's filters that match {@code topic}; -1 when none matches any more.
+     */
+    static int deliveryQos(Session<?> session, String topic, int publishedQos) {
+        int best = -1;
+        for (Map.Entry<String, SubscriptionOptions> entry : session.subscriptions().entrySet()) {
+            if (matches(entry.getKey(), topic)) {
+                best = Math.max(best, entry.getValue().qos());
+            }
+        }
+        return best < 0 ? -1 : Math.min(best, publishedQos);
+    }
+
+    /** Whether an MQTT filter matches an MQTT topic name; a filter that starts with a wildcard skips '$' topics. */
+    static boolean matches(String filter, String topic) {
+        if (topic.startsWith("$") && (filter.startsWith("+") || filter.startsWith("#"))) {
+            return false;
+        }
+        String[] f = filter.split("/", -1);
+        String[] t = topic.split("/", -1);
+        for (int i = 0; i < f.length; i++) {
+            if (f[i].equals("#")) {
+                return true;
+            }
+            if (i >= t.length || !f[i].equals("+") && !f[i].equals(t[i])) {
+                return false;
+            }
+        }
+        return f.length == t.length;
+    }
+
+    /** A topic name a client may publish to: not empty, no wildcards, no NUL. */
+    static boolean validTopicName(String topic) {
+        return !topic.isEmpty() && topic.indexOf('+') < 0 && topic.indexOf('#') < 0 && topic.indexOf('\0') < 0;
+    }
+
+    /** A topic filter: '#' only as the whole last level, '+' only as a whole level. */
+    static boolean validFilter(String filter) {
+        if (filter.isEmpty() || filter.indexOf('\0') >= 0) {
+            return false;
+        }
+        String[] levels = filter.split("/", -1);
+        for (int i = 0; i < levels.length; i++) {
+            String level = levels[i];
+            if (level.contains("#") && (!level.equals("#") || i != levels.length - 1)) {
+                return false;
+            }
+            if (level.contains("+") && !level.equals("+")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Binding binding(Session<?> session, String filter) {
+        return Binding.of(EXCHANGE, session.queue(), MqttTopics.toBindingKey(filter)).asDollarProtected();
+    }
+
+    private void deleteQueue(Session<?> session) {
+        host.deleteQueue(session.queue(), false, false, null);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.lintas.broker.mqtt;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The MQTT listener's pipeline, in one place. The idle handler first allows the CONNECT timeout; once CONNECT is
+ * accepted, {@link MqttHandler} replaces it with one that fires at 1.5 times the client's keep-alive.
+ */
+public final class MqttInitializer extends ChannelInitializer<SocketChannel> {
+
+    static final String IDLE = "idle";
+    static final String DECODER = "mqtt-decoder";
+    static final String ENCODER = "mqtt-encoder";
+    static final String HANDLER = "mqtt-handler";
+
+    private final MqttBroker broker;
+    private final MqttSettings settings;
+    private final ChannelGroup connections;
+
+    /** @param connections where each accepted connection is added, so that the broker can close them on stop */
+    public MqttInitializer(MqttBroker broker, MqttSettings settings, ChannelGroup connections) {
+        this.broker = broker;
+        this.settings = settings;
+        this.connections = connections;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel channel) {
+        connections.add(channel);
+        ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast(IDLE, new IdleStateHandler(settings.connectTimeout().toMillis(), 0, 0,
+                TimeUnit.MILLISECONDS));
+        pipeline.addLast(DECODER, new MqttDecoder(settings.maxPacketSize()));
+        pipeline.addLast(ENCODER, MqttEncoder.INSTANCE);
+        pipeline.addLast(HANDLER, new MqttHandler(broker));
+    }
+}
