@@ -162,7 +162,11 @@ public final class TestBackend implements AutoCloseable {
     public void kill() {
         server.close().syncUninterruptibly();
         for (Channel channel : connections) {
-            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            try {
+                channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            } catch (io.netty.channel.ChannelException closedMeanwhile) {
+                // the peer closed it first: nothing left to reset
+            }
         }
         connections.close().syncUninterruptibly();
     }
