@@ -73,6 +73,9 @@ public final class Broker {
             mqttEntry = context.listeners().add(MQTT_LISTENER);
             mqttEntry.up((InetSocketAddress) mqttChannel.localAddress());
             log.info("broker MQTT listener on {}", mqttChannel.localAddress());
+            // The durability promise needs the store, which this build does not have yet: say so plainly.
+            log.warn("this build keeps broker messages and sessions in memory only: an acknowledged message "
+                    + "(PUBACK) does not survive a restart or a crash, and {} is not used", config.dataDir());
         }
         if (config.amqp() != null) {
             log.warn("the broker's AMQP listener ({}) is not part of this build yet; not started", config.amqp());
