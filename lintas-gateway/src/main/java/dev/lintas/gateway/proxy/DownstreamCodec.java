@@ -34,6 +34,11 @@ final class DownstreamCodec extends CombinedChannelDuplexHandler<DownstreamCodec
         }
     }
 
+    /** Whether part of a next request has arrived and waits to be decoded whole. */
+    boolean holdsPartialRequest() {
+        return inboundHandler().holdsBytes();
+    }
+
     DownstreamCodec(int maxHeaderSize) {
         ArrayDeque<HttpMethod> methods = new ArrayDeque<>();
         HttpDecoderConfig config = new HttpDecoderConfig()
@@ -58,6 +63,11 @@ final class DownstreamCodec extends CombinedChannelDuplexHandler<DownstreamCodec
         RequestDecoder(HttpDecoderConfig config, ArrayDeque<HttpMethod> methods) {
             super(config);
             this.methods = methods;
+        }
+
+        /** Whether bytes of a request not yet decoded whole wait here. */
+        boolean holdsBytes() {
+            return actualReadableBytes() > 0;
         }
 
         @Override

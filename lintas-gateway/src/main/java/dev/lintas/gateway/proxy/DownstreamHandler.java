@@ -40,6 +40,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
     private final ProxyContext context;
     private final DownstreamTimeouts timeouts;
+    private final DownstreamCodec codec;
     private final ArrayDeque<Object> queued = new ArrayDeque<>(2);
     private ChannelHandlerContext ctx;
     private ClientAddress client;
@@ -52,9 +53,10 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     private long lingered;
     private ScheduledFuture<?> lingerTimer;
 
-    DownstreamHandler(ProxyContext context, DownstreamTimeouts timeouts) {
+    DownstreamHandler(ProxyContext context, DownstreamTimeouts timeouts, DownstreamCodec codec) {
         this.context = context;
         this.timeouts = timeouts;
+        this.codec = codec;
     }
 
     @Override
@@ -184,6 +186,9 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         }
         if (current != null && !inReadBurst) {
             current.downstreamReadComplete(); // what the queue handed on is flushed at once
+        }
+        if (current == null && codec.holdsPartialRequest()) {
+            timeouts.headStarted();
         }
         updateReading();
     }

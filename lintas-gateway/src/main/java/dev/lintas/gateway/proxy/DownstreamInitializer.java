@@ -33,8 +33,9 @@ public final class DownstreamInitializer extends ChannelInitializer<Channel> {
         context.track(ch);
         ChannelPipeline p = ch.pipeline();
         p.addLast(TIMEOUTS, timeouts);
-        p.addLast(CODEC, new DownstreamCodec(listener.maxHeaderSize()));
-        p.addLast(PROXY, new DownstreamHandler(context, timeouts));
+        DownstreamCodec codec = new DownstreamCodec(listener.maxHeaderSize());
+        p.addLast(CODEC, codec);
+        p.addLast(PROXY, new DownstreamHandler(context, timeouts, codec));
     }
 
     /** Closes a client connection that sits between requests; others finish their exchange first. Its loop only. */

@@ -81,6 +81,13 @@ final class DownstreamTimeouts extends ChannelDuplexHandler {
         busy = false;
     }
 
+    /** Part of the next request's head arrived while an exchange ran: its header timeout starts now. */
+    void headStarted() {
+        if (!header.armed()) {
+            header.arm(headerTimeoutNanos);
+        }
+    }
+
     private void headerExpired() {
         if (busy || !ctx.channel().isActive()) {
             return;

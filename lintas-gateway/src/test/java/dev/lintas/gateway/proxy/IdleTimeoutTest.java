@@ -58,4 +58,28 @@ class IdleTimeoutTest {
             assertThat(connection.readResponse().bodyText()).isEqualTo("app");
         }
     }
+
+    @Test
+    void aPipelinedRequestHeadThatStallsGetsTheHeaderTimeout() throws Exception {
+        gateway = GatewayUnderTest.start("""
+                gateway:
+                  access-log: off
+                  listeners:
+                    - listen: 127.0.0.1:0
+                      header-timeout: 300ms
+                      idle-timeout: 10m
+                  routes:
+                    - upstream: app
+                  upstreams:
+                    app:
+                      servers: [%s]
+                """.formatted(app.address()));
+        try (RawConnection connection = RawConnection.open(gateway.address())) {
+            // A whole request, then the start of a second one that never ends.
+            connection.send(GET.formatted("/") + "GET / HTTP/1.1\r\nHo");
+            assertThat(connection.readResponse().status()).isEqualTo(200);
+            assertThat(connection.readResponse().status()).isEqualTo(408);
+            assertThat(connection.readsEndOfStream()).isTrue();
+        }
+    }
 }
