@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 
@@ -37,15 +38,39 @@ public final class MqttBroker {
     static final String PUBLISHER = "mqtt-publisher";
     /** The QoS this build grants at most; QoS 2 comes later. */
     static final int MAX_QOS = 1;
+    /** Starts the name of every session's queue (the client id and a counter follow). */
+    static final String SESSION_QUEUE_PREFIX = "mqtt-session.";
 
     private final VirtualHost host;
     private final SessionRegistry<MqttHandler> sessions;
     private final RetainedStore retained;
+    private final MqttSettings settings;
+    private final MqttDrops drops;
 
-    public MqttBroker(VirtualHost host, LongSupplier clock) {
+    /**
+     * @param drops the host's journal (or part of it), so that session queue overflows are counted; see
+     *        {@link #droppedMessages()}
+     */
+    public MqttBroker(VirtualHost host, LongSupplier clock, MqttSettings settings, MqttDrops drops) {
         this.host = host;
-        this.sessions = new SessionRegistry<>(clock, "mqtt-session.");
+        this.sessions = new SessionRegistry<>(clock, SESSION_QUEUE_PREFIX);
         this.retained = new RetainedStore(clock);
+        this.settings = settings;
+        this.drops = drops;
+    }
+
+    public MqttSettings settings() {
+        return settings;
+    }
+
+    /** The messages session queues have dropped at their length limit ({@link MqttSettings#maxQueuedMessages()}). */
+    public long droppedMessages() {
+        return drops.count();
+    }
+
+    /** The name of the queue of the client's session, if it has one. */
+    public Optional<String> sessionQueue(String clientId) {
+        return sessions.find(clientId).map(Session::queue);
     }
 
     /** With no users configured, anonymous clients are let in from loopback addresses only. */
@@ -82,7 +107,10 @@ public final class MqttBroker {
         if (connected.ended() != null) {
             deleteQueue(connected.ended());
         }
-        host.declareQueue(QueueSpec.named(connected.session().queue()), null);
+        // Bounded: past the limit the oldest ready messages go (drop-head), and MqttDrops counts them.
+        host.declareQueue(QueueSpec.named(connected.session().queue())
+                .withArgument("x-max-length", settings.maxQueuedMessages())
+                .withArgument("x-overflow", "drop-head"), null);
         return connected;
     }
 
@@ -203,5 +231,6 @@ public final class MqttBroker {
 
     private void deleteQueue(Session<?> session) {
         host.deleteQueue(session.queue(), false, false, null);
+        drops.forget(session.queue());
     }
 }

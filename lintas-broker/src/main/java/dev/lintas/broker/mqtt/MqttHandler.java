@@ -53,7 +53,8 @@ import java.util.concurrent.TimeUnit;
 final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer {
 
     private static final Logger log = LoggerFactory.getLogger(MqttHandler.class);
-    private static final int DEFAULT_WINDOW = 65_535;
+    /** The v5 Receive Maximum a client that sends none has. */
+    private static final int DEFAULT_RECEIVE_MAXIMUM = 65_535;
 
     private final MqttBroker broker;
     private ChannelHandlerContext ctx;
@@ -172,12 +173,13 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             }
         }
         clientId = requested;
-        int window = DEFAULT_WINDOW;
+        int window = broker.settings().deliveryWindow();
         if (v5) {
             MqttProperties properties = msg.variableHeader().properties();
             expiryMillis = intProperty(properties, MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL, 0);
             expiryMillis = expiryMillis == 0xFFFF_FFFFL ? SessionRegistry.NEVER : expiryMillis * 1000;
-            window = (int) intProperty(properties, MqttProperties.MqttPropertyType.RECEIVE_MAXIMUM, DEFAULT_WINDOW);
+            window = (int) Math.min(window, intProperty(properties,
+                    MqttProperties.MqttPropertyType.RECEIVE_MAXIMUM, DEFAULT_RECEIVE_MAXIMUM));
             ackProperties.add(new MqttProperties.IntegerProperty(
                     MqttProperties.MqttPropertyType.MAXIMUM_QOS.value(), MqttBroker.MAX_QOS));
             ackProperties.add(new MqttProperties.IntegerProperty(
@@ -202,6 +204,25 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         ctx.writeAndFlush(connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED, connected.present(), ackProperties));
         // After CONNACK: deliveries are handed to this event loop, so they are written after it.
         subscription = broker.consume(session, this, Math.max(1, window));
+        if (!ctx.channel().isWritable()) {
+            subscription.pause();
+        }
+    }
+
+    /**
+     * Write backpressure: no deliveries while the channel's outbound buffer is above its high-water mark. What is
+     * already on its way is bounded by the window, since even QoS 0 deliveries stay unacknowledged until written.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (subscription != null && state == MqttConnection.CONNECTED) {
+            if (ctx.channel().isWritable()) {
+                subscription.resume();
+            } else {
+                subscription.pause();
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     private static long intProperty(MqttProperties properties, MqttProperties.MqttPropertyType type, long fallback) {
@@ -276,10 +297,17 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                 new MqttPublishVariableHeader(topic, packetId),
                 Unpooled.wrappedBuffer(payload));
         if (qos == 0) {
-            ctx.writeAndFlush(publish);
-            if (tag >= 0) {
-                subscription.ack(tag, false);
+            if (tag < 0) {
+                ctx.writeAndFlush(publish, ctx.voidPromise());
+                return;
             }
+            // Acknowledged once written, not when queued: the window then bounds what waits in the channel's buffer.
+            Subscription owner = subscription;
+            ctx.writeAndFlush(publish).addListener(future -> {
+                if (future.isSuccess() && owner == subscription) {
+                    owner.ack(tag, false);
+                }
+            });
         } else {
             inFlight.put(packetId, tag);
             ctx.writeAndFlush(publish);
@@ -395,6 +423,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         state = MqttConnection.CLOSED;
         if (subscription != null) {
             subscription.close();
+            subscription = null; // Writes that complete after this are not acknowledged: close() requeued them.
         }
         if (session != null) {
             broker.disconnected(session, this, expiryMillis);
