@@ -19,6 +19,10 @@ import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 
@@ -46,6 +50,26 @@ public final class MqttBroker {
     private final RetainedStore retained;
     private final MqttSettings settings;
     private final MqttDrops drops;
+    /** Wills waiting out their v5 Will Delay Interval, by client id. */
+    private final ConcurrentHashMap<String, PendingWill> pendingWills = new ConcurrentHashMap<>();
+
+    /**
+     * A will from CONNECT, published when the connection ends without a normal DISCONNECT.
+     *
+     * @param delayMillis the v5 Will Delay Interval; 0 in 3.1.1
+     */
+    record Will(String topic, int qos, boolean retain, byte[] payload, long delayMillis) {
+    }
+
+    /** A will waiting for its delay; whoever removes it from {@link #pendingWills} first decides its fate. */
+    private static final class PendingWill {
+        final Will will;
+        volatile Future<?> timer;
+
+        PendingWill(Will will) {
+            this.will = will;
+        }
+    }
 
     /**
      * @param drops the host's journal (or part of it), so that session queue overflows are counted; see
@@ -101,6 +125,13 @@ public final class MqttBroker {
             long expiryMillis) {
         SessionRegistry.Connected<MqttHandler> connected = sessions.connect(clientId, holder, cleanStart,
                 expiryMillis);
+        PendingWill pending = pendingWills.remove(clientId);
+        if (pending != null) {
+            pending.timer.cancel(false);
+            if (!connected.present()) {
+                publishWill(clientId, pending.will); // The session it belonged to ended now: its will goes now.
+            }
+        }
         if (connected.previousHolder() != null && connected.previousHolder() != holder) {
             connected.previousHolder().takenOver();
         }
@@ -158,6 +189,40 @@ public final class MqttBroker {
     /** The connection of {@code holder} ended; a session with no expiry interval ends with it. */
     void disconnected(Session<MqttHandler> session, MqttHandler holder, long expiryMillis) {
         sessions.disconnected(session.clientId(), holder, expiryMillis).ifPresent(this::deleteQueue);
+    }
+
+    /**
+     * A connection that had {@code will} ended without a normal DISCONNECT: publishes the will now, or after its
+     * delay (at most the session's expiry interval) unless a connection with the same client id comes first.
+     */
+    void connectionEnded(String clientId, Will will, long expiryMillis, ScheduledExecutorService timer) {
+        long delay = Math.min(will.delayMillis(), expiryMillis);
+        if (delay <= 0) {
+            publishWill(clientId, will);
+            return;
+        }
+        PendingWill pending = new PendingWill(will);
+        PendingWill previous = pendingWills.put(clientId, pending);
+        if (previous != null) {
+            previous.timer.cancel(false); // Left by a connection that a newer one replaced.
+        }
+        pending.timer = timer.schedule(() -> {
+            boolean reconnected = sessions.find(clientId)
+                    .filter(session -> sessions.state(session) == Session.State.CONNECTED)
+                    .isPresent();
+            if (pendingWills.remove(clientId, pending) && !reconnected) {
+                publishWill(clientId, will);
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Wills waiting out their delay. */
+    public int pendingWills() {
+        return pendingWills.size();
+    }
+
+    private void publishWill(String clientId, Will will) {
+        publish(clientId, will.topic(), will.qos(), will.retain(), will.payload());
     }
 
     /** Ends the offline sessions whose expiry interval has passed; a timer calls it. */

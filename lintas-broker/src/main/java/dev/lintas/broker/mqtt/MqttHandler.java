@@ -25,6 +25,7 @@ import io.netty.handler.codec.mqtt.MqttPubAckMessage;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
@@ -64,6 +65,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     private Session<MqttHandler> session;
     private Subscription subscription;
     private long expiryMillis;
+    /** The will from CONNECT; cleared by a normal DISCONNECT, published by the cleanup otherwise. */
+    private MqttBroker.Will will;
     /** Outgoing QoS 1 messages awaiting PUBACK: packet id to core delivery tag (-1 for a retained message). */
     private final Map<Integer, Long> inFlight = new HashMap<>();
     private int lastPacketId;
@@ -109,7 +112,14 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             case SUBSCRIBE -> subscribe((MqttSubscribeMessage) msg);
             case UNSUBSCRIBE -> unsubscribe((MqttUnsubscribeMessage) msg);
             case PINGREQ -> ctx.writeAndFlush(MqttMessage.PINGRESP);
-            case DISCONNECT -> close(null, null);
+            case DISCONNECT -> {
+                // v5 reason 0x04 is "disconnect with will message"; any other normal DISCONNECT discards the will.
+                if (!(msg.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader header
+                        && header.reasonCode() == 0x04)) {
+                    will = null;
+                }
+                close(null, null);
+            }
             default -> close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), "unsupported packet " + type);
         }
     }
@@ -191,11 +201,30 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         } else {
             expiryMillis = cleanStart ? 0 : SessionRegistry.NEVER;
         }
+        MqttBroker.Will requestedWill = null;
         if (msg.variableHeader().isWillFlag()) {
-            log.debug("client '{}' set a will message, which this build does not publish", clientId);
+            String willTopic = msg.payload().willTopic();
+            int willQos = msg.variableHeader().willQos();
+            if (willTopic == null || !MqttBroker.validTopicName(willTopic)) {
+                close(v5 ? connAck(MqttConnectReturnCode.CONNECTION_REFUSED_TOPIC_NAME_INVALID, false,
+                        MqttProperties.NO_PROPERTIES) : null, "CONNECT refused: invalid will topic");
+                return;
+            }
+            if (v5 && willQos > MqttBroker.MAX_QOS) {
+                close(connAck(MqttConnectReturnCode.CONNECTION_REFUSED_QOS_NOT_SUPPORTED, false,
+                        MqttProperties.NO_PROPERTIES), "CONNECT refused: will at QoS " + willQos);
+                return;
+            }
+            long delaySeconds = v5 ? intProperty(msg.payload().willProperties(),
+                    MqttProperties.MqttPropertyType.WILL_DELAY_INTERVAL, 0) : 0;
+            byte[] willPayload = msg.payload().willMessageInBytes();
+            requestedWill = new MqttBroker.Will(willTopic, Math.min(willQos, MqttBroker.MAX_QOS),
+                    msg.variableHeader().isWillRetain(), willPayload == null ? new byte[0] : willPayload,
+                    delaySeconds * 1000);
         }
         SessionRegistry.Connected<MqttHandler> connected = broker.connect(clientId, this, cleanStart, expiryMillis);
         session = connected.session();
+        will = requestedWill;
         state = MqttConnection.CONNECTED;
         int keepAlive = msg.variableHeader().keepAliveTimeSeconds();
         ctx.pipeline().replace(MqttInitializer.IDLE, MqttInitializer.IDLE, keepAlive == 0
@@ -426,6 +455,10 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             subscription = null; // Writes that complete after this are not acknowledged: close() requeued them.
         }
         if (session != null) {
+            if (will != null) { // Before the session detaches, so that it is published before the session ends.
+                broker.connectionEnded(clientId, will, expiryMillis, ctx.executor());
+                will = null;
+            }
             broker.disconnected(session, this, expiryMillis);
         }
         inFlight.clear();
