@@ -4,10 +4,12 @@ import dev.lintas.broker.config.BrokerConfig;
 import dev.lintas.broker.core.QueueJournal;
 import dev.lintas.broker.core.VirtualHost;
 import dev.lintas.broker.mqtt.MqttBroker;
+import dev.lintas.broker.mqtt.MqttDrops;
 import dev.lintas.broker.mqtt.MqttInitializer;
 import dev.lintas.broker.mqtt.MqttSettings;
 import dev.lintas.runtime.RuntimeContext;
 import dev.lintas.runtime.net.Listeners;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -37,8 +39,10 @@ public final class Broker {
     private enum State { NEW, RUNNING, STOPPED }
 
     private final RuntimeContext context;
-    private final VirtualHost host = new VirtualHost("/", System::currentTimeMillis, QueueJournal.NONE);
-    private final MqttBroker mqtt = new MqttBroker(host, System::currentTimeMillis);
+    private final MqttSettings mqttSettings;
+    private final MqttDrops drops = new MqttDrops(QueueJournal.NONE);
+    private final VirtualHost host = new VirtualHost("/", System::currentTimeMillis, drops);
+    private final MqttBroker mqtt;
     private final ChannelGroup connections = new DefaultChannelGroup("mqtt", GlobalEventExecutor.INSTANCE);
     private State state = State.NEW;
     private Channel mqttChannel;
@@ -46,7 +50,13 @@ public final class Broker {
     private ScheduledFuture<?> sweeper;
 
     public Broker(RuntimeContext context) {
+        this(context, MqttSettings.DEFAULTS);
+    }
+
+    public Broker(RuntimeContext context, MqttSettings mqttSettings) {
         this.context = context;
+        this.mqttSettings = mqttSettings;
+        this.mqtt = new MqttBroker(host, System::currentTimeMillis, mqttSettings, drops);
     }
 
     /** Binds the configured listeners; throws, with nothing left bound, when one cannot be bound. */
@@ -61,7 +71,7 @@ public final class Broker {
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new MqttInitializer(mqtt, MqttSettings.DEFAULTS, connections))
+                    .childHandler(new MqttInitializer(mqtt, mqttSettings, connections))
                     .bind(config.mqtt().resolve());
             if (!future.awaitUninterruptibly(10, TimeUnit.SECONDS) || !future.isSuccess()) {
                 future.channel().close();
@@ -77,6 +87,9 @@ public final class Broker {
             log.warn("this build keeps broker messages and sessions in memory only: an acknowledged message "
                     + "(PUBACK) does not survive a restart or a crash, and {} is not used", config.dataDir());
         }
+        FunctionCounter.builder("lintas.broker.mqtt.dropped", drops, MqttDrops::count)
+                .description("messages MQTT session queues dropped at their length limit (drop-head)")
+                .register(context.metrics());
         if (config.amqp() != null) {
             log.warn("the broker's AMQP listener ({}) is not part of this build yet; not started", config.amqp());
         }
@@ -97,6 +110,11 @@ public final class Broker {
     public InetSocketAddress mqttAddress() {
         Channel channel = mqttChannel;
         return channel == null ? null : (InetSocketAddress) channel.localAddress();
+    }
+
+    /** The MQTT service: sessions, and the dropped-message count. */
+    public MqttBroker mqtt() {
+        return mqtt;
     }
 
     public VirtualHost host() {

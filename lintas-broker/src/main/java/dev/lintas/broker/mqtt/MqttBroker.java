@@ -18,6 +18,11 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 
@@ -37,15 +42,59 @@ public final class MqttBroker {
     static final String PUBLISHER = "mqtt-publisher";
     /** The QoS this build grants at most; QoS 2 comes later. */
     static final int MAX_QOS = 1;
+    /** Starts the name of every session's queue (the client id and a counter follow). */
+    static final String SESSION_QUEUE_PREFIX = "mqtt-session.";
 
     private final VirtualHost host;
     private final SessionRegistry<MqttHandler> sessions;
     private final RetainedStore retained;
+    private final MqttSettings settings;
+    private final MqttDrops drops;
+    /** Wills waiting out their v5 Will Delay Interval, by client id. */
+    private final ConcurrentHashMap<String, PendingWill> pendingWills = new ConcurrentHashMap<>();
 
-    public MqttBroker(VirtualHost host, LongSupplier clock) {
+    /**
+     * A will from CONNECT, published when the connection ends without a normal DISCONNECT.
+     *
+     * @param delayMillis the v5 Will Delay Interval; 0 in 3.1.1
+     */
+    record Will(String topic, int qos, boolean retain, byte[] payload, long delayMillis) {
+    }
+
+    /** A will waiting for its delay; whoever removes it from {@link #pendingWills} first decides its fate. */
+    private static final class PendingWill {
+        final Will will;
+        volatile Future<?> timer;
+
+        PendingWill(Will will) {
+            this.will = will;
+        }
+    }
+
+    /**
+     * @param drops the host's journal (or part of it), so that session queue overflows are counted; see
+     *        {@link #droppedMessages()}
+     */
+    public MqttBroker(VirtualHost host, LongSupplier clock, MqttSettings settings, MqttDrops drops) {
         this.host = host;
-        this.sessions = new SessionRegistry<>(clock, "mqtt-session.");
+        this.sessions = new SessionRegistry<>(clock, SESSION_QUEUE_PREFIX);
         this.retained = new RetainedStore(clock);
+        this.settings = settings;
+        this.drops = drops;
+    }
+
+    public MqttSettings settings() {
+        return settings;
+    }
+
+    /** The messages session queues have dropped at their length limit ({@link MqttSettings#maxQueuedMessages()}). */
+    public long droppedMessages() {
+        return drops.count();
+    }
+
+    /** The name of the queue of the client's session, if it has one. */
+    public Optional<String> sessionQueue(String clientId) {
+        return sessions.find(clientId).map(Session::queue);
     }
 
     /** With no users configured, anonymous clients are let in from loopback addresses only. */
@@ -76,13 +125,23 @@ public final class MqttBroker {
             long expiryMillis) {
         SessionRegistry.Connected<MqttHandler> connected = sessions.connect(clientId, holder, cleanStart,
                 expiryMillis);
+        PendingWill pending = pendingWills.remove(clientId);
+        if (pending != null) {
+            pending.timer.cancel(false);
+            if (!connected.present()) {
+                publishWill(clientId, pending.will); // The session it belonged to ended now: its will goes now.
+            }
+        }
         if (connected.previousHolder() != null && connected.previousHolder() != holder) {
             connected.previousHolder().takenOver();
         }
         if (connected.ended() != null) {
             deleteQueue(connected.ended());
         }
-        host.declareQueue(QueueSpec.named(connected.session().queue()), null);
+        // Bounded: past the limit the oldest ready messages go (drop-head), and MqttDrops counts them.
+        host.declareQueue(QueueSpec.named(connected.session().queue())
+                .withArgument("x-max-length", settings.maxQueuedMessages())
+                .withArgument("x-overflow", "drop-head"), null);
         return connected;
     }
 
@@ -130,6 +189,40 @@ public final class MqttBroker {
     /** The connection of {@code holder} ended; a session with no expiry interval ends with it. */
     void disconnected(Session<MqttHandler> session, MqttHandler holder, long expiryMillis) {
         sessions.disconnected(session.clientId(), holder, expiryMillis).ifPresent(this::deleteQueue);
+    }
+
+    /**
+     * A connection that had {@code will} ended without a normal DISCONNECT: publishes the will now, or after its
+     * delay (at most the session's expiry interval) unless a connection with the same client id comes first.
+     */
+    void connectionEnded(String clientId, Will will, long expiryMillis, ScheduledExecutorService timer) {
+        long delay = Math.min(will.delayMillis(), expiryMillis);
+        if (delay <= 0) {
+            publishWill(clientId, will);
+            return;
+        }
+        PendingWill pending = new PendingWill(will);
+        PendingWill previous = pendingWills.put(clientId, pending);
+        if (previous != null) {
+            previous.timer.cancel(false); // Left by a connection that a newer one replaced.
+        }
+        pending.timer = timer.schedule(() -> {
+            boolean reconnected = sessions.find(clientId)
+                    .filter(session -> sessions.state(session) == Session.State.CONNECTED)
+                    .isPresent();
+            if (pendingWills.remove(clientId, pending) && !reconnected) {
+                publishWill(clientId, will);
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Wills waiting out their delay. */
+    public int pendingWills() {
+        return pendingWills.size();
+    }
+
+    private void publishWill(String clientId, Will will) {
+        publish(clientId, will.topic(), will.qos(), will.retain(), will.payload());
     }
 
     /** Ends the offline sessions whose expiry interval has passed; a timer calls it. */
@@ -203,5 +296,6 @@ public final class MqttBroker {
 
     private void deleteQueue(Session<?> session) {
         host.deleteQueue(session.queue(), false, false, null);
+        drops.forget(session.queue());
     }
 }

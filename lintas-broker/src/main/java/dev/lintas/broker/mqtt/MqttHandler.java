@@ -25,6 +25,7 @@ import io.netty.handler.codec.mqtt.MqttPubAckMessage;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
@@ -53,7 +54,8 @@ import java.util.concurrent.TimeUnit;
 final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer {
 
     private static final Logger log = LoggerFactory.getLogger(MqttHandler.class);
-    private static final int DEFAULT_WINDOW = 65_535;
+    /** The v5 Receive Maximum a client that sends none has. */
+    private static final int DEFAULT_RECEIVE_MAXIMUM = 65_535;
 
     private final MqttBroker broker;
     private ChannelHandlerContext ctx;
@@ -63,6 +65,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     private Session<MqttHandler> session;
     private Subscription subscription;
     private long expiryMillis;
+    /** The will from CONNECT; cleared by a normal DISCONNECT, published by the cleanup otherwise. */
+    private MqttBroker.Will will;
     /** Outgoing QoS 1 messages awaiting PUBACK: packet id to core delivery tag (-1 for a retained message). */
     private final Map<Integer, Long> inFlight = new HashMap<>();
     private int lastPacketId;
@@ -108,7 +112,14 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             case SUBSCRIBE -> subscribe((MqttSubscribeMessage) msg);
             case UNSUBSCRIBE -> unsubscribe((MqttUnsubscribeMessage) msg);
             case PINGREQ -> ctx.writeAndFlush(MqttMessage.PINGRESP);
-            case DISCONNECT -> close(null, null);
+            case DISCONNECT -> {
+                // v5 reason 0x04 is "disconnect with will message"; any other normal DISCONNECT discards the will.
+                if (!(msg.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader header
+                        && header.reasonCode() == 0x04)) {
+                    will = null;
+                }
+                close(null, null);
+            }
             default -> close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), "unsupported packet " + type);
         }
     }
@@ -172,12 +183,13 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             }
         }
         clientId = requested;
-        int window = DEFAULT_WINDOW;
+        int window = broker.settings().deliveryWindow();
         if (v5) {
             MqttProperties properties = msg.variableHeader().properties();
             expiryMillis = intProperty(properties, MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL, 0);
             expiryMillis = expiryMillis == 0xFFFF_FFFFL ? SessionRegistry.NEVER : expiryMillis * 1000;
-            window = (int) intProperty(properties, MqttProperties.MqttPropertyType.RECEIVE_MAXIMUM, DEFAULT_WINDOW);
+            window = (int) Math.min(window, intProperty(properties,
+                    MqttProperties.MqttPropertyType.RECEIVE_MAXIMUM, DEFAULT_RECEIVE_MAXIMUM));
             ackProperties.add(new MqttProperties.IntegerProperty(
                     MqttProperties.MqttPropertyType.MAXIMUM_QOS.value(), MqttBroker.MAX_QOS));
             ackProperties.add(new MqttProperties.IntegerProperty(
@@ -189,11 +201,30 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         } else {
             expiryMillis = cleanStart ? 0 : SessionRegistry.NEVER;
         }
+        MqttBroker.Will requestedWill = null;
         if (msg.variableHeader().isWillFlag()) {
-            log.debug("client '{}' set a will message, which this build does not publish", clientId);
+            String willTopic = msg.payload().willTopic();
+            int willQos = msg.variableHeader().willQos();
+            if (willTopic == null || !MqttBroker.validTopicName(willTopic)) {
+                close(v5 ? connAck(MqttConnectReturnCode.CONNECTION_REFUSED_TOPIC_NAME_INVALID, false,
+                        MqttProperties.NO_PROPERTIES) : null, "CONNECT refused: invalid will topic");
+                return;
+            }
+            if (v5 && willQos > MqttBroker.MAX_QOS) {
+                close(connAck(MqttConnectReturnCode.CONNECTION_REFUSED_QOS_NOT_SUPPORTED, false,
+                        MqttProperties.NO_PROPERTIES), "CONNECT refused: will at QoS " + willQos);
+                return;
+            }
+            long delaySeconds = v5 ? intProperty(msg.payload().willProperties(),
+                    MqttProperties.MqttPropertyType.WILL_DELAY_INTERVAL, 0) : 0;
+            byte[] willPayload = msg.payload().willMessageInBytes();
+            requestedWill = new MqttBroker.Will(willTopic, Math.min(willQos, MqttBroker.MAX_QOS),
+                    msg.variableHeader().isWillRetain(), willPayload == null ? new byte[0] : willPayload,
+                    delaySeconds * 1000);
         }
         SessionRegistry.Connected<MqttHandler> connected = broker.connect(clientId, this, cleanStart, expiryMillis);
         session = connected.session();
+        will = requestedWill;
         state = MqttConnection.CONNECTED;
         int keepAlive = msg.variableHeader().keepAliveTimeSeconds();
         ctx.pipeline().replace(MqttInitializer.IDLE, MqttInitializer.IDLE, keepAlive == 0
@@ -202,6 +233,25 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         ctx.writeAndFlush(connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED, connected.present(), ackProperties));
         // After CONNACK: deliveries are handed to this event loop, so they are written after it.
         subscription = broker.consume(session, this, Math.max(1, window));
+        if (!ctx.channel().isWritable()) {
+            subscription.pause();
+        }
+    }
+
+    /**
+     * Write backpressure: no deliveries while the channel's outbound buffer is above its high-water mark. What is
+     * already on its way is bounded by the window, since even QoS 0 deliveries stay unacknowledged until written.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (subscription != null && state == MqttConnection.CONNECTED) {
+            if (ctx.channel().isWritable()) {
+                subscription.resume();
+            } else {
+                subscription.pause();
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     private static long intProperty(MqttProperties properties, MqttProperties.MqttPropertyType type, long fallback) {
@@ -276,10 +326,17 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                 new MqttPublishVariableHeader(topic, packetId),
                 Unpooled.wrappedBuffer(payload));
         if (qos == 0) {
-            ctx.writeAndFlush(publish);
-            if (tag >= 0) {
-                subscription.ack(tag, false);
+            if (tag < 0) {
+                ctx.writeAndFlush(publish, ctx.voidPromise());
+                return;
             }
+            // Acknowledged once written, not when queued: the window then bounds what waits in the channel's buffer.
+            Subscription owner = subscription;
+            ctx.writeAndFlush(publish).addListener(future -> {
+                if (future.isSuccess() && owner == subscription) {
+                    owner.ack(tag, false);
+                }
+            });
         } else {
             inFlight.put(packetId, tag);
             ctx.writeAndFlush(publish);
@@ -395,8 +452,13 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         state = MqttConnection.CLOSED;
         if (subscription != null) {
             subscription.close();
+            subscription = null; // Writes that complete after this are not acknowledged: close() requeued them.
         }
         if (session != null) {
+            if (will != null) { // Before the session detaches, so that it is published before the session ends.
+                broker.connectionEnded(clientId, will, expiryMillis, ctx.executor());
+                will = null;
+            }
             broker.disconnected(session, this, expiryMillis);
         }
         inFlight.clear();
