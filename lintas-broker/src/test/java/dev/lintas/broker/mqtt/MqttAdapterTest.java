@@ -11,9 +11,6 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.lintas.broker.Broker;
-import dev.lintas.broker.config.BrokerConfig;
-import dev.lintas.runtime.RuntimeContext;
-import dev.lintas.runtime.net.HostPort;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -23,8 +20,7 @@ import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -44,37 +40,10 @@ import static org.awaitility.Awaitility.await;
 /** A real broker on port 0, driven by HiveMQ's and Eclipse Paho's clients and by raw sockets. */
 class MqttAdapterTest {
 
-    private RuntimeContext context;
-    private Broker broker;
-    private int port;
-
-    @BeforeEach
-    void start() throws Exception {
-        context = new RuntimeContext(2);
-        broker = new Broker(context);
-        broker.start(BrokerConfig.mqttOnly(new HostPort("127.0.0.1", 0)));
-        port = broker.mqttAddress().getPort();
-    }
-
-    @AfterEach
-    void stop() {
-        broker.stop();
-        context.close();
-    }
-
-    private Mqtt5BlockingClient v5(String id) {
-        Mqtt5BlockingClient client = MqttClient.builder().useMqttVersion5().identifier(id)
-                .serverHost("127.0.0.1").serverPort(port).buildBlocking();
-        client.connect();
-        return client;
-    }
-
-    private Mqtt3BlockingClient v3(String id) {
-        Mqtt3BlockingClient client = MqttClient.builder().useMqttVersion3().identifier(id)
-                .serverHost("127.0.0.1").serverPort(port).buildBlocking();
-        client.connect();
-        return client;
-    }
+    @AutoClose
+    private final MqttBrokerUnderTest mqtt = MqttBrokerUnderTest.start();
+    private final Broker broker = mqtt.broker();
+    private final int port = mqtt.port();
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
@@ -82,8 +51,8 @@ class MqttAdapterTest {
 
     @Test
     void v5PublishSubscribeAtQos0And1WithWildcards() throws Exception {
-        Mqtt5BlockingClient sub = v5("sub5");
-        Mqtt5BlockingClient pub = v5("pub5");
+        Mqtt5BlockingClient sub = mqtt.v5("sub5");
+        Mqtt5BlockingClient pub = mqtt.v5("pub5");
         try (Mqtt5BlockingClient.Mqtt5Publishes received = sub.publishes(MqttGlobalPublishFilter.ALL)) {
             sub.subscribeWith().topicFilter("sensors/+/temp").qos(MqttQos.AT_LEAST_ONCE).send();
             sub.subscribeWith().topicFilter("logs/#").qos(MqttQos.AT_MOST_ONCE).send();
@@ -125,10 +94,10 @@ class MqttAdapterTest {
 
     @Test
     void v3PublishSubscribeAndRetainedMessages() throws Exception {
-        Mqtt3BlockingClient pub = v3("pub3");
+        Mqtt3BlockingClient pub = mqtt.v3("pub3");
         pub.publishWith().topic("state/door").qos(MqttQos.AT_LEAST_ONCE).retain(true).payload(bytes("open")).send();
 
-        Mqtt3BlockingClient sub = v3("sub3");
+        Mqtt3BlockingClient sub = mqtt.v3("sub3");
         try (Mqtt3BlockingClient.Mqtt3Publishes received = sub.publishes(MqttGlobalPublishFilter.ALL)) {
             sub.subscribeWith().topicFilter("state/+").qos(MqttQos.AT_LEAST_ONCE).send();
             Mqtt3Publish retained = received.receive(5, TimeUnit.SECONDS).orElseThrow();
@@ -145,7 +114,7 @@ class MqttAdapterTest {
             pub.publishWith().topic("state/door").qos(MqttQos.AT_LEAST_ONCE).retain(true).send();
             assertThat(received.receive(5, TimeUnit.SECONDS)).isPresent();
         }
-        Mqtt3BlockingClient late = v3("late3");
+        Mqtt3BlockingClient late = mqtt.v3("late3");
         try (Mqtt3BlockingClient.Mqtt3Publishes received = late.publishes(MqttGlobalPublishFilter.ALL)) {
             late.subscribeWith().topicFilter("state/#").qos(MqttQos.AT_LEAST_ONCE).send();
             pub.publishWith().topic("state/marker").payload(bytes("m")).send();
@@ -165,7 +134,7 @@ class MqttAdapterTest {
                 .addDisconnectedListener(c -> cause.compareAndSet(null, c.getCause()))
                 .buildBlocking();
         first.connect();
-        Mqtt5BlockingClient second = v5("same");
+        Mqtt5BlockingClient second = mqtt.v5("same");
         await().atMost(Duration.ofSeconds(5)).until(() -> cause.get() != null);
         assertThat(cause.get()).isInstanceOf(Mqtt5DisconnectException.class);
         assertThat(((Mqtt5DisconnectException) cause.get()).getMqttMessage().getReasonCode())
@@ -253,7 +222,7 @@ class MqttAdapterTest {
 
     @Test
     void badRemainingLengthClosesOnlyThatConnection() throws Exception {
-        Mqtt5BlockingClient bystander = v5("bystander");
+        Mqtt5BlockingClient bystander = mqtt.v5("bystander");
         try (Mqtt5BlockingClient.Mqtt5Publishes received = bystander.publishes(MqttGlobalPublishFilter.ALL)) {
             bystander.subscribeWith().topicFilter("still/#").send();
             try (Socket socket = new Socket("127.0.0.1", port)) {

@@ -7,13 +7,9 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.lintas.broker.Broker;
-import dev.lintas.broker.config.BrokerConfig;
 import dev.lintas.broker.core.QueueStats;
-import dev.lintas.runtime.RuntimeContext;
-import dev.lintas.runtime.net.HostPort;
 import io.micrometer.core.instrument.FunctionCounter;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -40,31 +36,11 @@ class MqttBoundedMemoryTest {
     private static final int MAX_QUEUED = 500;
     private static final int WINDOW = 32;
 
-    private RuntimeContext context;
-    private Broker broker;
-    private int port;
-
-    @BeforeEach
-    void start() throws Exception {
-        context = new RuntimeContext(2);
-        broker = new Broker(context, MqttSettings.DEFAULTS.withMaxQueuedMessages(MAX_QUEUED)
-                .withDeliveryWindow(WINDOW));
-        broker.start(BrokerConfig.mqttOnly(new HostPort("127.0.0.1", 0)));
-        port = broker.mqttAddress().getPort();
-    }
-
-    @AfterEach
-    void stop() {
-        broker.stop();
-        context.close();
-    }
-
-    private Mqtt5BlockingClient v5(String id) {
-        Mqtt5BlockingClient client = MqttClient.builder().useMqttVersion5().identifier(id)
-                .serverHost("127.0.0.1").serverPort(port).buildBlocking();
-        client.connect();
-        return client;
-    }
+    @AutoClose
+    private final MqttBrokerUnderTest mqtt = MqttBrokerUnderTest.start(
+            MqttSettings.DEFAULTS.withMaxQueuedMessages(MAX_QUEUED).withDeliveryWindow(WINDOW));
+    private final Broker broker = mqtt.broker();
+    private final int port = mqtt.port();
 
     private QueueStats stats(String clientId) {
         return broker.host().queue(broker.mqtt().sessionQueue(clientId).orElseThrow(), null).stats();
@@ -78,8 +54,8 @@ class MqttBoundedMemoryTest {
 
     @Test
     void aSubscriberThatStopsReadingHoldsAtMostMaxQueuedPlusWindowAndOthersAreStillServed() throws Exception {
-        Mqtt5BlockingClient bystander = v5("bystander");
-        Mqtt5AsyncClient publisher = v5("flooder").toAsync();
+        Mqtt5BlockingClient bystander = mqtt.v5("bystander");
+        Mqtt5AsyncClient publisher = mqtt.v5("flooder").toAsync();
         try (Socket stalled = new Socket();
                 Mqtt5BlockingClient.Mqtt5Publishes received = bystander.publishes(MqttGlobalPublishFilter.ALL)) {
             bystander.subscribeWith().topicFilter("other/#").send();
@@ -125,7 +101,7 @@ class MqttBoundedMemoryTest {
             QueueStats stats = stats("stall");
             assertThat(stats.ready()).isEqualTo(MAX_QUEUED); // Full, and kept full by drop-head.
             assertThat(stats.unacked()).isLessThanOrEqualTo(WINDOW);
-            FunctionCounter counter = context.metrics().get("lintas.broker.mqtt.dropped").functionCounter();
+            FunctionCounter counter = mqtt.context().metrics().get("lintas.broker.mqtt.dropped").functionCounter();
             assertThat(counter.count()).isEqualTo((double) broker.mqtt().droppedMessages());
 
             // Everyone else is still served, promptly.
@@ -148,7 +124,7 @@ class MqttBoundedMemoryTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> broker.connections() == 0);
 
         int total = MAX_QUEUED + 250;
-        Mqtt5BlockingClient publisher = v5("offline-publisher");
+        Mqtt5BlockingClient publisher = mqtt.v5("offline-publisher");
         for (int i = 0; i < total; i++) {
             publisher.publishWith().topic("offline/n").qos(MqttQos.AT_LEAST_ONCE)
                     .payload(Integer.toString(i).getBytes(StandardCharsets.UTF_8)).send();

@@ -7,11 +7,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.lintas.broker.Broker;
-import dev.lintas.broker.config.BrokerConfig;
-import dev.lintas.runtime.RuntimeContext;
-import dev.lintas.runtime.net.HostPort;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -28,30 +24,10 @@ import static org.awaitility.Awaitility.await;
 /** Will messages: published when a connection ends without a normal DISCONNECT, after the v5 will delay. */
 class MqttWillTest {
 
-    private RuntimeContext context;
-    private Broker broker;
-    private int port;
-
-    @BeforeEach
-    void start() throws Exception {
-        context = new RuntimeContext(2);
-        broker = new Broker(context);
-        broker.start(BrokerConfig.mqttOnly(new HostPort("127.0.0.1", 0)));
-        port = broker.mqttAddress().getPort();
-    }
-
-    @AfterEach
-    void stop() {
-        broker.stop();
-        context.close();
-    }
-
-    private Mqtt5BlockingClient v5(String id) {
-        Mqtt5BlockingClient client = MqttClient.builder().useMqttVersion5().identifier(id)
-                .serverHost("127.0.0.1").serverPort(port).buildBlocking();
-        client.connect();
-        return client;
-    }
+    @AutoClose
+    private final MqttBrokerUnderTest mqtt = MqttBrokerUnderTest.start();
+    private final Broker broker = mqtt.broker();
+    private final int port = mqtt.port();
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
@@ -80,7 +56,7 @@ class MqttWillTest {
 
     @Test
     void anAbruptCloseSendsTheWill() throws Exception {
-        Mqtt5BlockingClient watcher = v5("watcher");
+        Mqtt5BlockingClient watcher = mqtt.v5("watcher");
         try (Mqtt5BlockingClient.Mqtt5Publishes received = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
             watcher.subscribeWith().topicFilter("status/#").qos(MqttQos.AT_LEAST_ONCE).send();
             try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -101,7 +77,7 @@ class MqttWillTest {
 
     @Test
     void aNormalDisconnectDiscardsTheWill() throws Exception {
-        Mqtt5BlockingClient watcher = v5("watcher");
+        Mqtt5BlockingClient watcher = mqtt.v5("watcher");
         try (Mqtt5BlockingClient.Mqtt5Publishes received = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
             watcher.subscribeWith().topicFilter("status/#").send();
             Mqtt5BlockingClient polite = MqttClient.builder().useMqttVersion5().identifier("polite")
@@ -119,7 +95,7 @@ class MqttWillTest {
 
     @Test
     void v5DisconnectWithWillMessageSendsTheWill() throws Exception {
-        Mqtt5BlockingClient watcher = v5("watcher");
+        Mqtt5BlockingClient watcher = mqtt.v5("watcher");
         try (Mqtt5BlockingClient.Mqtt5Publishes received = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
             watcher.subscribeWith().topicFilter("status/#").send();
             Mqtt5BlockingClient leaver = MqttClient.builder().useMqttVersion5().identifier("leaver")
@@ -133,7 +109,7 @@ class MqttWillTest {
         }
         watcher.disconnect();
         // Retained: a later subscriber gets it too.
-        Mqtt5BlockingClient late = v5("late");
+        Mqtt5BlockingClient late = mqtt.v5("late");
         try (Mqtt5BlockingClient.Mqtt5Publishes received = late.publishes(MqttGlobalPublishFilter.ALL)) {
             late.subscribeWith().topicFilter("status/leaver").send();
             Mqtt5Publish retained = received.receive(5, TimeUnit.SECONDS).orElseThrow();
@@ -145,7 +121,7 @@ class MqttWillTest {
 
     @Test
     void v5WillDelayIsCancelledByAReconnect() throws Exception {
-        Mqtt5BlockingClient watcher = v5("watcher");
+        Mqtt5BlockingClient watcher = mqtt.v5("watcher");
         try (Mqtt5BlockingClient.Mqtt5Publishes received = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
             watcher.subscribeWith().topicFilter("status/#").send();
             Mqtt5BlockingClient flaky = MqttClient.builder().useMqttVersion5().identifier("flaky")
@@ -168,7 +144,7 @@ class MqttWillTest {
 
     @Test
     void v5WillIsSentOnceItsDelayPasses() throws Exception {
-        Mqtt5BlockingClient watcher = v5("watcher");
+        Mqtt5BlockingClient watcher = mqtt.v5("watcher");
         try (Mqtt5BlockingClient.Mqtt5Publishes received = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
             watcher.subscribeWith().topicFilter("status/#").send();
             Mqtt5BlockingClient late = MqttClient.builder().useMqttVersion5().identifier("delayed")
