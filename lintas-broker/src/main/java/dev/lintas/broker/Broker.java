@@ -88,7 +88,8 @@ public final class Broker {
                     + "(PUBACK) does not survive a restart or a crash, and {} is not used", config.dataDir());
         }
         FunctionCounter.builder("lintas.broker.mqtt.dropped", drops, MqttDrops::count)
-                .description("messages MQTT session queues dropped at their length limit (drop-head)")
+                .description("messages MQTT session queues lost at their limits: the oldest dropped (drop-oldest) "
+                        + "or the newest refused (reject-new)")
                 .register(context.metrics());
         if (config.amqp() != null) {
             log.warn("the broker's AMQP listener ({}) is not part of this build yet; not started", config.amqp());

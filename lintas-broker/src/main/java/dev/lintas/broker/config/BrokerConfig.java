@@ -1,5 +1,6 @@
 package dev.lintas.broker.config;
 
+import dev.lintas.broker.mqtt.MqttSettings;
 import dev.lintas.runtime.config.Position;
 import dev.lintas.runtime.net.HostPort;
 
@@ -13,20 +14,22 @@ import java.util.Objects;
  * @param mqttPosition where the MQTT address was written, for errors such as a listener clash
  * @param amqp         the AMQP listen address, or null (no AMQP adapter in this build yet)
  * @param amqpPosition where the AMQP address was written
+ * @param mqttSettings the MQTT limits ({@code broker.mqtt} besides {@code listen})
  */
 public record BrokerConfig(String dataDir, HostPort mqtt, Position mqttPosition, HostPort amqp,
-        Position amqpPosition) {
+        Position amqpPosition, MqttSettings mqttSettings) {
 
     /** Whether two sections (either may be null) ask for the same broker, wherever in the file they were written. */
     public static boolean sameSettings(BrokerConfig a, BrokerConfig b) {
         if (a == null || b == null) {
             return a == b;
         }
-        return a.dataDir.equals(b.dataDir) && Objects.equals(a.mqtt, b.mqtt) && Objects.equals(a.amqp, b.amqp);
+        return a.dataDir.equals(b.dataDir) && Objects.equals(a.mqtt, b.mqtt) && Objects.equals(a.amqp, b.amqp)
+                && a.mqttSettings.equals(b.mqttSettings);
     }
 
     /** Just an MQTT listener; for tests and embedding. */
     public static BrokerConfig mqttOnly(HostPort mqtt) {
-        return new BrokerConfig("./data", mqtt, null, null, null);
+        return new BrokerConfig("./data", mqtt, null, null, null, MqttSettings.DEFAULTS);
     }
 }

@@ -13,11 +13,20 @@ public final class BrokerConfigReader {
     public static BrokerConfig read(ConfigNode node) {
         ConfigMap broker = node.map("the broker section (a mapping)", "data-dir", "mqtt", "amqp");
         String dataDir = broker.string("data-dir", "./data");
-        ConfigMap mqtt = broker.map("mqtt", "the mqtt section (a mapping with listen)", "listen");
+        ConfigMap mqtt = broker.map("mqtt", "the mqtt section (a mapping with listen and limits)",
+                mqttKeys());
         ConfigMap amqp = broker.map("amqp", "the amqp section (a mapping with listen)", "listen");
         return new BrokerConfig(dataDir,
                 mqtt.listenAddress("listen").orElse(null), valuePosition(mqtt, "listen"),
-                amqp.listenAddress("listen").orElse(null), valuePosition(amqp, "listen"));
+                amqp.listenAddress("listen").orElse(null), valuePosition(amqp, "listen"),
+                MqttSettingsReader.read(mqtt));
+    }
+
+    private static String[] mqttKeys() {
+        String[] keys = new String[MqttSettingsReader.KEYS.length + 1];
+        keys[0] = "listen";
+        System.arraycopy(MqttSettingsReader.KEYS, 0, keys, 1, MqttSettingsReader.KEYS.length);
+        return keys;
     }
 
     private static Position valuePosition(ConfigMap map, String key) {

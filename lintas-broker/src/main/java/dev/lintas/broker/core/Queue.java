@@ -122,6 +122,7 @@ public final class Queue {
             if (settings.overflow() != Overflow.DROP_HEAD
                     && settings.overLimit(ready.size() + 1, ready.bytes() + message.size())
                     && !(ready.isEmpty() && consumers.next(false) != null)) {
+                removals.refused(message);
                 if (settings.overflow() == Overflow.REJECT_PUBLISH_DLX) {
                     removals.deadLetter(message, RemovalReason.MAXLEN);
                 }

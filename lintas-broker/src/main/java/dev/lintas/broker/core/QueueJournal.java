@@ -26,4 +26,11 @@ public interface QueueJournal {
 
     /** The message left the queue for good. Not called for a requeue, which keeps it in the queue. */
     void removed(String queue, Message message, RemovalReason reason);
+
+    /**
+     * The queue refused the message at its length limit ({@code reject-publish} or {@code reject-publish-dlx}): it
+     * never entered, so nothing is enqueued or removed. For counting; a store has nothing to record.
+     */
+    default void refused(String queue, Message message) {
+    }
 }

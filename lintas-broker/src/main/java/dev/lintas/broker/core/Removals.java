@@ -36,6 +36,11 @@ final class Removals {
         }
     }
 
+    /** The queue refused a message at its limits; it never entered. */
+    void refused(Message message) {
+        journal.refused(queue, message);
+    }
+
     /** Dead-letters a message the queue never held, refused by reject-publish-dlx. */
     void deadLetter(Message message, RemovalReason reason) {
         if (deadLettering) {

@@ -50,6 +50,7 @@ public final class MqttBroker {
     private final RetainedStore retained;
     private final MqttSettings settings;
     private final MqttDrops drops;
+    private final MqttLimits limits;
     /** Wills waiting out their v5 Will Delay Interval, by client id. */
     private final ConcurrentHashMap<String, PendingWill> pendingWills = new ConcurrentHashMap<>();
 
@@ -81,10 +82,20 @@ public final class MqttBroker {
         this.retained = new RetainedStore(clock);
         this.settings = settings;
         this.drops = drops;
+        this.limits = new MqttLimits(settings);
     }
 
     public MqttSettings settings() {
         return settings;
+    }
+
+    MqttLimits limits() {
+        return limits;
+    }
+
+    /** The connections that hold a place under {@code max-connections}: admitted, and not yet closed. */
+    public int connectionsAdmitted() {
+        return limits.connections();
     }
 
     /** The messages session queues have dropped at their length limit ({@link MqttSettings#maxQueuedMessages()}). */
@@ -138,11 +149,20 @@ public final class MqttBroker {
         if (connected.ended() != null) {
             deleteQueue(connected.ended());
         }
-        // Bounded: past the limit the oldest ready messages go (drop-head), and MqttDrops counts them.
-        host.declareQueue(QueueSpec.named(connected.session().queue())
-                .withArgument("x-max-length", settings.maxQueuedMessages())
-                .withArgument("x-overflow", "drop-head"), null);
+        host.declareQueue(sessionQueueSpec(connected.session().queue()), null);
         return connected;
+    }
+
+    /**
+     * A session's queue, bounded: past {@code max-queued-messages} (or {@code max-queued-bytes}) the configured
+     * overflow policy drops the oldest or refuses the newest, and {@link MqttDrops} counts either.
+     */
+    private QueueSpec sessionQueueSpec(String queue) {
+        QueueSpec spec = QueueSpec.named(queue)
+                .withArgument("x-max-length", settings.maxQueuedMessages())
+                .withArgument("x-overflow", settings.queueOverflow().core().argument());
+        return settings.maxQueuedBytes() < 0 ? spec : spec.withArgument("x-max-length-bytes",
+                settings.maxQueuedBytes());
     }
 
     /** Starts delivering the session's queue to {@code consumer}, at most {@code window} unacknowledged at once. */

@@ -11,9 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counts the messages that MQTT session queues drop at their length limit, and logs the first drop of each session
- * once. It is the host's {@link QueueJournal} (passing every event on to {@code next}), because the journal is where
- * the core reports each removal and its reason.
+ * Counts the messages that MQTT session queues lose at their limits, and logs the first loss of each session once:
+ * the oldest dropped (drop-oldest) or the newest refused (reject-new). It is the host's {@link QueueJournal} (passing
+ * every event on to {@code next}), because the journal is where the core reports each removal and refusal.
  * <p>
  * Thread-safe; called under queue locks, so it only counts, and logs at most once per session.
  */
@@ -37,17 +37,29 @@ public final class MqttDrops implements QueueJournal {
 
     @Override
     public void removed(String queue, Message message, RemovalReason reason) {
-        if (reason == RemovalReason.MAXLEN && queue.startsWith(MqttBroker.SESSION_QUEUE_PREFIX)) {
-            dropped.increment();
-            if (logged.add(queue)) {
-                log.warn("mqtt session queue '{}' is full: dropping its oldest messages (drop-head); logged once "
-                        + "per session, counted in lintas.broker.mqtt.dropped", queue);
-            }
+        if (reason == RemovalReason.MAXLEN) {
+            lost(queue, "dropping its oldest messages (drop-oldest)");
         }
         next.removed(queue, message, reason);
     }
 
-    /** The messages dropped so far by every session queue. */
+    @Override
+    public void refused(String queue, Message message) {
+        lost(queue, "refusing new messages (reject-new)");
+        next.refused(queue, message);
+    }
+
+    private void lost(String queue, String what) {
+        if (queue.startsWith(MqttBroker.SESSION_QUEUE_PREFIX)) {
+            dropped.increment();
+            if (logged.add(queue)) {
+                log.warn("mqtt session queue '{}' is full: {}; logged once per session, counted in "
+                        + "lintas.broker.mqtt.dropped", queue, what);
+            }
+        }
+    }
+
+    /** The messages lost so far by every session queue, dropped or refused. */
     public long count() {
         return dropped.sum();
     }

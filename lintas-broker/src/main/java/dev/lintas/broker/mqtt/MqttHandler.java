@@ -19,6 +19,7 @@ import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPubAckMessage;
@@ -27,6 +28,8 @@ import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
+import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.codec.mqtt.MqttSubAckPayload;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
@@ -205,7 +208,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         if (msg.variableHeader().isWillFlag()) {
             String willTopic = msg.payload().willTopic();
             int willQos = msg.variableHeader().willQos();
-            if (willTopic == null || !MqttBroker.validTopicName(willTopic)) {
+            if (willTopic == null || !MqttBroker.validTopicName(willTopic)
+                    || !broker.limits().topicAllowed(willTopic)) {
                 close(v5 ? connAck(MqttConnectReturnCode.CONNECTION_REFUSED_TOPIC_NAME_INVALID, false,
                         MqttProperties.NO_PROPERTIES) : null, "CONNECT refused: invalid will topic");
                 return;
@@ -273,6 +277,10 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         int packetId = msg.variableHeader().packetId();
         if (!MqttBroker.validTopicName(topic)) {
             close(disconnect(MqttReasonCodes.Disconnect.TOPIC_NAME_INVALID), "invalid PUBLISH topic '" + topic + "'");
+            return;
+        }
+        if (!broker.limits().topicAllowed(topic)) {
+            close(disconnect(MqttReasonCodes.Disconnect.TOPIC_NAME_INVALID), "PUBLISH topic over the topic limits");
             return;
         }
         if (qos > MqttBroker.MAX_QOS) {
@@ -368,22 +376,24 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         List<String> granted = new ArrayList<>();
         for (MqttTopicSubscription sub : wanted) {
             String filter = sub.topicFilter();
+            int refused = broker.limits().filterRefusal(session, filter, version == MqttVersion.MQTT_5);
             if (filter.startsWith("$share/")) {
                 codes.add(version == MqttVersion.MQTT_5 ? 0x9E : 0x80); // Shared subscriptions: not yet.
             } else if (!MqttBroker.validFilter(filter)) {
                 codes.add(version == MqttVersion.MQTT_5 ? 0x8F : 0x80);
+            } else if (refused != MqttLimits.ALLOWED) {
+                codes.add(refused);
             } else {
                 int qos = broker.subscribe(session, filter, sub.qualityOfService().value());
                 codes.add(qos);
                 granted.add(filter);
             }
         }
-        MqttMessageBuilders.SubAckBuilder ack = MqttMessageBuilders.subAck()
-                .packetId(msg.idAndPropertiesVariableHeader().messageId());
-        for (int code : codes) {
-            ack.addGrantedQos(MqttQoS.valueOf(code));
-        }
-        ctx.writeAndFlush(ack.build());
+        // Not through MqttQoS: it has no value for the v5 failure codes (0x8F, 0x97, 0x9E), only 0x80.
+        ctx.writeAndFlush(new MqttSubAckMessage(new MqttFixedHeader(MqttMessageType.SUBACK, false,
+                MqttQoS.AT_MOST_ONCE, false, 0), new MqttMessageIdAndPropertiesVariableHeader(
+                msg.idAndPropertiesVariableHeader().messageId(), MqttProperties.NO_PROPERTIES),
+                new MqttSubAckPayload(codes)));
         for (String filter : granted) {
             int qos = session.subscriptions().get(filter).qos();
             for (Message message : broker.retained(filter)) {

@@ -19,6 +19,7 @@ public final class MqttInitializer extends ChannelInitializer<SocketChannel> {
     static final String IDLE = "idle";
     static final String DECODER = "mqtt-decoder";
     static final String ENCODER = "mqtt-encoder";
+    static final String ADMISSION = "mqtt-admission";
     static final String HANDLER = "mqtt-handler";
 
     private final MqttBroker broker;
@@ -40,6 +41,7 @@ public final class MqttInitializer extends ChannelInitializer<SocketChannel> {
                 TimeUnit.MILLISECONDS));
         pipeline.addLast(DECODER, new MqttDecoder(settings.maxPacketSize()));
         pipeline.addLast(ENCODER, MqttEncoder.INSTANCE);
+        pipeline.addLast(ADMISSION, new MqttAdmission(broker));
         pipeline.addLast(HANDLER, new MqttHandler(broker));
     }
 }

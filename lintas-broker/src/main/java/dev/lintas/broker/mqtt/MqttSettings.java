@@ -3,28 +3,48 @@ package dev.lintas.broker.mqtt;
 import java.time.Duration;
 
 /**
- * What the MQTT listener needs to know besides its address.
+ * What the MQTT listener needs to know besides its address: the {@code broker.mqtt} limits. The defaults live here,
+ * in {@link #DEFAULTS}, and nowhere else.
  *
  * @param maxPacketSize the largest packet accepted, in bytes; a larger one closes the connection
  * @param connectTimeout how long a new connection may take to send its CONNECT
  * @param maxQueuedMessages the most messages a session's queue holds waiting for its client (offline, or slower
- *        than the publishers); past it the oldest are dropped (drop-head), counted and logged once per session
+ *        than the publishers); past it {@code queueOverflow} applies, and the loss is counted and logged once per
+ *        session
  * @param deliveryWindow the most messages handed to one connection and not yet settled: QoS 1 ones until PUBACK,
  *        QoS 0 ones until written to the socket. The client's v5 Receive Maximum lowers it further.
+ * @param maxQueuedBytes the most payload bytes a session's queue holds waiting, or -1 for no byte bound
+ * @param queueOverflow what a full session queue does with one more message
+ * @param maxConnections the most connections that may hold a session at once; one more gets CONNACK quota exceeded
+ * @param maxTopicLength the longest topic name or filter, in UTF-8 bytes
+ * @param maxTopicLevels the most levels ({@code /}-separated parts) a topic name or filter may have
+ * @param maxSubscriptionsPerClient the most filters one session may be subscribed to
  */
-public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQueuedMessages, int deliveryWindow) {
+public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQueuedMessages, int deliveryWindow,
+        long maxQueuedBytes, QueueOverflow queueOverflow, int maxConnections, int maxTopicLength, int maxTopicLevels,
+        int maxSubscriptionsPerClient) {
 
+    /** The largest packet MQTT can express: the remaining length's maximum, 256 MiB less one byte, and its header. */
+    public static final int MAX_PACKET_SIZE_LIMIT = 268_435_455 + 5;
+    /** The smallest packet size limit: room for a CONNECT with a short client id. */
+    public static final int MIN_PACKET_SIZE = 16;
     /** The default bound of a session's queue. */
     public static final int DEFAULT_MAX_QUEUED_MESSAGES = 100_000;
     /** The default per-connection delivery window. */
     public static final int DEFAULT_DELIVERY_WINDOW = 1024;
+    /** The protocol's own bound on a topic: a UTF-8 string of at most 65,535 bytes. */
+    public static final int MAX_TOPIC_LENGTH_LIMIT = 65_535;
+    /** Read as "no limit" where a count has no bound. */
+    public static final int UNLIMITED = Integer.MAX_VALUE;
 
     public static final MqttSettings DEFAULTS = new MqttSettings(1024 * 1024, Duration.ofSeconds(10),
-            DEFAULT_MAX_QUEUED_MESSAGES, DEFAULT_DELIVERY_WINDOW);
+            DEFAULT_MAX_QUEUED_MESSAGES, DEFAULT_DELIVERY_WINDOW, -1, QueueOverflow.DROP_OLDEST, UNLIMITED,
+            MAX_TOPIC_LENGTH_LIMIT, UNLIMITED, UNLIMITED);
 
     public MqttSettings {
-        if (maxPacketSize < 16) {
-            throw new IllegalArgumentException("maxPacketSize: " + maxPacketSize + " (expected: >= 16)");
+        if (maxPacketSize < MIN_PACKET_SIZE || maxPacketSize > MAX_PACKET_SIZE_LIMIT) {
+            throw new IllegalArgumentException("maxPacketSize: " + maxPacketSize + " (expected: " + MIN_PACKET_SIZE
+                    + " to " + MAX_PACKET_SIZE_LIMIT + ")");
         }
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("connectTimeout: " + connectTimeout + " (expected: > 0)");
@@ -35,13 +55,52 @@ public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQu
         if (deliveryWindow < 1 || deliveryWindow > 65_535) {
             throw new IllegalArgumentException("deliveryWindow: " + deliveryWindow + " (expected: 1 to 65535)");
         }
+        if (maxQueuedBytes < -1 || maxQueuedBytes == 0) {
+            throw new IllegalArgumentException("maxQueuedBytes: " + maxQueuedBytes + " (expected: > 0, or -1)");
+        }
+        if (queueOverflow == null) {
+            throw new IllegalArgumentException("queueOverflow: null (expected: a policy)");
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: >= 1)");
+        }
+        if (maxTopicLength < 1 || maxTopicLength > MAX_TOPIC_LENGTH_LIMIT) {
+            throw new IllegalArgumentException("maxTopicLength: " + maxTopicLength + " (expected: 1 to "
+                    + MAX_TOPIC_LENGTH_LIMIT + ")");
+        }
+        if (maxTopicLevels < 1) {
+            throw new IllegalArgumentException("maxTopicLevels: " + maxTopicLevels + " (expected: >= 1)");
+        }
+        if (maxSubscriptionsPerClient < 1) {
+            throw new IllegalArgumentException("maxSubscriptionsPerClient: " + maxSubscriptionsPerClient
+                    + " (expected: >= 1)");
+        }
     }
 
     public MqttSettings withMaxQueuedMessages(int max) {
-        return new MqttSettings(maxPacketSize, connectTimeout, max, deliveryWindow);
+        return new MqttSettings(maxPacketSize, connectTimeout, max, deliveryWindow, maxQueuedBytes, queueOverflow,
+                maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient);
     }
 
     public MqttSettings withDeliveryWindow(int window) {
-        return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, window);
+        return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, window, maxQueuedBytes,
+                queueOverflow, maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient);
+    }
+
+    /** The byte bound (-1 for none) and the overflow policy of session queues. */
+    public MqttSettings withQueueBounds(long bytes, QueueOverflow overflow) {
+        return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, deliveryWindow, bytes, overflow,
+                maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient);
+    }
+
+    public MqttSettings withMaxConnections(int max) {
+        return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, deliveryWindow, maxQueuedBytes,
+                queueOverflow, max, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient);
+    }
+
+    /** The topic limits: length in UTF-8 bytes, levels, and subscriptions per client. */
+    public MqttSettings withTopicLimits(int length, int levels, int subscriptions) {
+        return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, deliveryWindow, maxQueuedBytes,
+                queueOverflow, maxConnections, length, levels, subscriptions);
     }
 }

@@ -1,0 +1,69 @@
+package dev.lintas.broker.config;
+
+import dev.lintas.broker.mqtt.MqttSettings;
+import dev.lintas.broker.mqtt.QueueOverflow;
+import dev.lintas.runtime.config.ConfigMap;
+
+import java.time.Duration;
+
+/**
+ * Reads the limits of {@code broker.mqtt} into {@link MqttSettings}; a key left out takes its value from
+ * {@link MqttSettings#DEFAULTS}. Every bad value is a problem at its position, and reading goes on.
+ */
+final class MqttSettingsReader {
+
+    /** The keys of {@code broker.mqtt} this reader owns. */
+    static final String[] KEYS = {"max-packet-size", "max-connections", "max-topic-length", "max-topic-levels",
+        "max-subscriptions-per-client", "max-inflight", "max-queued-messages", "max-queued-bytes", "queue-overflow",
+        "connect-timeout"};
+
+    private MqttSettingsReader() {
+    }
+
+    static MqttSettings read(ConfigMap mqtt) {
+        MqttSettings d = MqttSettings.DEFAULTS;
+        long packet = mqtt.size("max-packet-size", d.maxPacketSize());
+        if (packet < MqttSettings.MIN_PACKET_SIZE || packet > MqttSettings.MAX_PACKET_SIZE_LIMIT) {
+            problem(mqtt, "max-packet-size", "'" + packet + " bytes' (expected " + MqttSettings.MIN_PACKET_SIZE
+                    + " bytes to 256MiB, the most MQTT can express)");
+            packet = d.maxPacketSize();
+        }
+        long bytes = mqtt.size("max-queued-bytes", d.maxQueuedBytes());
+        if (bytes == 0) {
+            problem(mqtt, "max-queued-bytes", "'0' (expected a size above 0, or unlimited)");
+            bytes = d.maxQueuedBytes();
+        }
+        Duration connectTimeout = mqtt.duration("connect-timeout", d.connectTimeout());
+        if (connectTimeout.isZero()) {
+            problem(mqtt, "connect-timeout", "'0' (expected a duration longer than 0)");
+            connectTimeout = d.connectTimeout();
+        }
+        QueueOverflow overflow = mqtt.parsed("queue-overflow", "drop-oldest or reject-new", QueueOverflow::of)
+                .orElse(d.queueOverflow());
+        return new MqttSettings((int) packet, connectTimeout,
+                mqtt.integer("max-queued-messages", d.maxQueuedMessages(), 1),
+                ranged(mqtt, "max-inflight", d.deliveryWindow(), 1, 65_535),
+                bytes == Long.MAX_VALUE ? -1 : bytes,
+                overflow,
+                mqtt.integer("max-connections", d.maxConnections(), 1),
+                ranged(mqtt, "max-topic-length", d.maxTopicLength(), 1, MqttSettings.MAX_TOPIC_LENGTH_LIMIT),
+                mqtt.integer("max-topic-levels", d.maxTopicLevels(), 1),
+                mqtt.integer("max-subscriptions-per-client", d.maxSubscriptionsPerClient(), 1));
+    }
+
+    private static int ranged(ConfigMap map, String key, int fallback, int min, int max) {
+        return map.parsed(key, "a whole number from " + min + " to " + max, text -> {
+            try {
+                int value = Integer.parseInt(text);
+                return value >= min && value <= max ? value : null;
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }).orElse(fallback);
+    }
+
+    private static void problem(ConfigMap map, String key, String what) {
+        map.get(key).ifPresent(node -> node.problem(key + ": " + what));
+    }
+
+}
