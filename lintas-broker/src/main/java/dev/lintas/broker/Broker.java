@@ -1,5 +1,7 @@
 package dev.lintas.broker;
 
+import dev.lintas.broker.auth.AuthConfig;
+import dev.lintas.broker.auth.Authenticator;
 import dev.lintas.broker.config.BrokerConfig;
 import dev.lintas.broker.core.QueueJournal;
 import dev.lintas.broker.core.VirtualHost;
@@ -23,6 +25,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,6 +39,9 @@ public final class Broker {
     /** The listener's name in the runtime's registry, which /health reports. */
     public static final String MQTT_LISTENER = "mqtt";
 
+    private static final int HASHING_THREADS = 2;
+    private static final int HASHING_QUEUE = 1024;
+
     /** Where the service is in its life. */
     private enum State { NEW, RUNNING, STOPPED }
 
@@ -43,6 +50,13 @@ public final class Broker {
     private final MqttDrops drops = new MqttDrops(QueueJournal.NONE);
     private final VirtualHost host = new VirtualHost("/", System::currentTimeMillis, drops);
     private final MqttBroker mqtt;
+    /**
+     * Checks password hashes off the event loops: a few threads, since each check is deliberately slow, and a bounded
+     * queue, so that a flood of CONNECTs is refused (server busy) rather than queued without end.
+     */
+    private final ThreadPoolExecutor hashing = new ThreadPoolExecutor(HASHING_THREADS, HASHING_THREADS, 30,
+            TimeUnit.SECONDS, new ArrayBlockingQueue<>(HASHING_QUEUE),
+            Thread.ofPlatform().name("lintas-auth-", 0).daemon().factory());
     private final ChannelGroup connections = new DefaultChannelGroup("mqtt", GlobalEventExecutor.INSTANCE);
     private State state = State.NEW;
     private Channel mqttChannel;
@@ -54,9 +68,16 @@ public final class Broker {
     }
 
     public Broker(RuntimeContext context, MqttSettings mqttSettings) {
+        this(context, mqttSettings, AuthConfig.DEFAULTS);
+    }
+
+    /** @param auth the users and whether anonymous clients are let in; see {@link Authenticator} */
+    public Broker(RuntimeContext context, MqttSettings mqttSettings, AuthConfig auth) {
         this.context = context;
         this.mqttSettings = mqttSettings;
-        this.mqtt = new MqttBroker(host, System::currentTimeMillis, mqttSettings, drops);
+        hashing.allowCoreThreadTimeOut(true);
+        this.mqtt = new MqttBroker(host, System::currentTimeMillis, mqttSettings, drops,
+                new Authenticator(auth, hashing));
     }
 
     /** Binds the configured listeners; throws, with nothing left bound, when one cannot be bound. */
@@ -131,6 +152,7 @@ public final class Broker {
     public void stop() {
         if (state != State.RUNNING) {
             state = State.STOPPED;
+            hashing.shutdownNow();
             return;
         }
         state = State.STOPPED;
@@ -144,5 +166,6 @@ public final class Broker {
             log.info("broker MQTT listener closed");
         }
         connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        hashing.shutdownNow();
     }
 }

@@ -24,11 +24,12 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 /**
- * The {@code lintas} command: run, check, reload and version.
+ * The {@code lintas} command: run, check, reload, version and passwd.
  */
 @Command(name = "lintas", mixinStandardHelpOptions = true, versionProvider = Lintas.VersionProvider.class,
         description = "Gateway and message broker in one program.",
-        subcommands = {Lintas.Run.class, Lintas.Check.class, Lintas.Reload.class, Lintas.VersionCommand.class})
+        subcommands = {Lintas.Run.class, Lintas.Check.class, Lintas.Reload.class, Lintas.VersionCommand.class,
+            PasswdCommand.class})
 public final class Lintas implements Callable<Integer> {
 
     @CommandLine.Spec

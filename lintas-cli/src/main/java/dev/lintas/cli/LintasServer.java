@@ -59,7 +59,7 @@ final class LintasServer implements AutoCloseable {
                 gateway.start(config.gateway()).get(10, TimeUnit.SECONDS);
             }
             if (config.broker() != null) {
-                broker = new Broker(context, config.broker().mqttSettings());
+                broker = new Broker(context, config.broker().mqttSettings(), config.broker().auth());
                 broker.start(config.broker());
             }
         } catch (ExecutionException | TimeoutException e) {

@@ -1,5 +1,6 @@
 package dev.lintas.broker.config;
 
+import dev.lintas.broker.auth.AuthConfig;
 import dev.lintas.broker.mqtt.MqttSettings;
 import dev.lintas.runtime.config.Position;
 import dev.lintas.runtime.net.HostPort;
@@ -15,9 +16,10 @@ import java.util.Objects;
  * @param amqp         the AMQP listen address, or null (no AMQP adapter in this build yet)
  * @param amqpPosition where the AMQP address was written
  * @param mqttSettings the MQTT limits ({@code broker.mqtt} besides {@code listen})
+ * @param auth         the users, and whether anonymous clients are let in
  */
 public record BrokerConfig(String dataDir, HostPort mqtt, Position mqttPosition, HostPort amqp,
-        Position amqpPosition, MqttSettings mqttSettings) {
+        Position amqpPosition, MqttSettings mqttSettings, AuthConfig auth) {
 
     /** Whether two sections (either may be null) ask for the same broker, wherever in the file they were written. */
     public static boolean sameSettings(BrokerConfig a, BrokerConfig b) {
@@ -25,11 +27,11 @@ public record BrokerConfig(String dataDir, HostPort mqtt, Position mqttPosition,
             return a == b;
         }
         return a.dataDir.equals(b.dataDir) && Objects.equals(a.mqtt, b.mqtt) && Objects.equals(a.amqp, b.amqp)
-                && a.mqttSettings.equals(b.mqttSettings);
+                && a.mqttSettings.equals(b.mqttSettings) && a.auth.equals(b.auth);
     }
 
     /** Just an MQTT listener; for tests and embedding. */
     public static BrokerConfig mqttOnly(HostPort mqtt) {
-        return new BrokerConfig("./data", mqtt, null, null, null, MqttSettings.DEFAULTS);
+        return new BrokerConfig("./data", mqtt, null, null, null, MqttSettings.DEFAULTS, AuthConfig.DEFAULTS);
     }
 }

@@ -11,7 +11,8 @@ public final class BrokerConfigReader {
     }
 
     public static BrokerConfig read(ConfigNode node) {
-        ConfigMap broker = node.map("the broker section (a mapping)", "data-dir", "mqtt", "amqp");
+        ConfigMap broker = node.map("the broker section (a mapping)", "data-dir", "mqtt", "amqp",
+                "users", "allow-anonymous");
         String dataDir = broker.string("data-dir", "./data");
         ConfigMap mqtt = broker.map("mqtt", "the mqtt section (a mapping with listen and limits)",
                 mqttKeys());
@@ -19,7 +20,7 @@ public final class BrokerConfigReader {
         return new BrokerConfig(dataDir,
                 mqtt.listenAddress("listen").orElse(null), valuePosition(mqtt, "listen"),
                 amqp.listenAddress("listen").orElse(null), valuePosition(amqp, "listen"),
-                MqttSettingsReader.read(mqtt));
+                MqttSettingsReader.read(mqtt), AuthConfigReader.read(broker));
     }
 
     private static String[] mqttKeys() {

@@ -1,5 +1,7 @@
 package dev.lintas.broker.mqtt;
 
+import dev.lintas.broker.auth.AuthConfig;
+import dev.lintas.broker.auth.Authenticator;
 import dev.lintas.broker.core.Binding;
 import dev.lintas.broker.core.ConsumeOptions;
 import dev.lintas.broker.core.Consumer;
@@ -13,9 +15,6 @@ import dev.lintas.broker.core.Subscription;
 import dev.lintas.broker.core.SubscriptionOptions;
 import dev.lintas.broker.core.VirtualHost;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,6 +50,7 @@ public final class MqttBroker {
     private final MqttSettings settings;
     private final MqttDrops drops;
     private final MqttLimits limits;
+    private final Authenticator authenticator;
     /** Wills waiting out their v5 Will Delay Interval, by client id. */
     private final ConcurrentHashMap<String, PendingWill> pendingWills = new ConcurrentHashMap<>();
 
@@ -77,6 +77,13 @@ public final class MqttBroker {
      *        {@link #droppedMessages()}
      */
     public MqttBroker(VirtualHost host, LongSupplier clock, MqttSettings settings, MqttDrops drops) {
+        this(host, clock, settings, drops, new Authenticator(AuthConfig.DEFAULTS, Runnable::run));
+    }
+
+    /** @param authenticator who may connect; {@link MqttAdmission} asks it about each CONNECT */
+    public MqttBroker(VirtualHost host, LongSupplier clock, MqttSettings settings, MqttDrops drops,
+            Authenticator authenticator) {
+        this.authenticator = authenticator;
         this.host = host;
         this.sessions = new SessionRegistry<>(clock, SESSION_QUEUE_PREFIX);
         this.retained = new RetainedStore(clock);
@@ -87,6 +94,10 @@ public final class MqttBroker {
 
     public MqttSettings settings() {
         return settings;
+    }
+
+    Authenticator authenticator() {
+        return authenticator;
     }
 
     MqttLimits limits() {
@@ -106,22 +117,6 @@ public final class MqttBroker {
     /** The name of the queue of the client's session, if it has one. */
     public Optional<String> sessionQueue(String clientId) {
         return sessions.find(clientId).map(Session::queue);
-    }
-
-    /** With no users configured, anonymous clients are let in from loopback addresses only. */
-    boolean anonymousAllowed(SocketAddress remote) {
-        return remote instanceof InetSocketAddress inet && inet.getAddress() != null
-                && inet.getAddress().isLoopbackAddress()
-                || remote instanceof InetSocketAddress unresolved && unresolved.getAddress() == null
-                && isLoopbackName(unresolved.getHostString());
-    }
-
-    private static boolean isLoopbackName(String host) {
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
     }
 
     String assignClientId() {

@@ -163,13 +163,6 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             return;
         }
         boolean v5 = version == MqttVersion.MQTT_5;
-        if (!broker.anonymousAllowed(ctx.channel().remoteAddress())) {
-            close(connAck(v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
-                    : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, false, MqttProperties.NO_PROPERTIES),
-                    "CONNECT refused: anonymous clients are only allowed from loopback addresses with no users "
-                            + "configured");
-            return;
-        }
         boolean cleanStart = msg.variableHeader().isCleanSession();
         String requested = msg.payload().clientIdentifier();
         MqttProperties ackProperties = new MqttProperties();

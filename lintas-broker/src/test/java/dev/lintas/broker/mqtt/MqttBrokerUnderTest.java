@@ -5,6 +5,7 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 
 import dev.lintas.broker.Broker;
+import dev.lintas.broker.auth.AuthConfig;
 import dev.lintas.broker.config.BrokerConfig;
 import dev.lintas.runtime.RuntimeContext;
 import dev.lintas.runtime.net.HostPort;
@@ -16,8 +17,8 @@ final class MqttBrokerUnderTest implements AutoCloseable {
     private final Broker broker;
     private final int port;
 
-    private MqttBrokerUnderTest(MqttSettings settings) throws Exception {
-        broker = new Broker(context, settings);
+    private MqttBrokerUnderTest(MqttSettings settings, AuthConfig auth) throws Exception {
+        broker = new Broker(context, settings, auth);
         try {
             broker.start(BrokerConfig.mqttOnly(new HostPort("127.0.0.1", 0)));
         } catch (Exception e) {
@@ -32,8 +33,12 @@ final class MqttBrokerUnderTest implements AutoCloseable {
     }
 
     static MqttBrokerUnderTest start(MqttSettings settings) {
+        return start(settings, AuthConfig.DEFAULTS);
+    }
+
+    static MqttBrokerUnderTest start(MqttSettings settings, AuthConfig auth) {
         try {
-            return new MqttBrokerUnderTest(settings);
+            return new MqttBrokerUnderTest(settings, auth);
         } catch (Exception e) {
             throw new IllegalStateException("the broker did not start", e);
         }
