@@ -11,7 +11,7 @@ import dev.lintas.broker.mqtt.MqttInitializer;
 import dev.lintas.broker.mqtt.MqttSettings;
 import dev.lintas.runtime.RuntimeContext;
 import dev.lintas.runtime.net.Listeners;
-import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +63,7 @@ public final class Broker {
     private Channel mqttChannel;
     private Listeners.Entry mqttEntry;
     private ScheduledFuture<?> sweeper;
+    private List<Meter> meters = List.of();
 
     public Broker(RuntimeContext context) {
         this(context, MqttSettings.DEFAULTS);
@@ -108,10 +110,7 @@ public final class Broker {
             log.warn("this build keeps broker messages and sessions in memory only: an acknowledged message "
                     + "(PUBACK) does not survive a restart or a crash, and {} is not used", config.dataDir());
         }
-        FunctionCounter.builder("lintas.broker.mqtt.dropped", drops, MqttDrops::count)
-                .description("messages MQTT session queues lost at their limits: the oldest dropped (drop-oldest) "
-                        + "or the newest refused (reject-new)")
-                .register(context.metrics());
+        meters = mqtt.metrics().register(context.metrics(), mqtt);
         if (config.amqp() != null) {
             log.warn("the broker's AMQP listener ({}) is not part of this build yet; not started", config.amqp());
         }
@@ -167,5 +166,6 @@ public final class Broker {
         }
         connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         hashing.shutdownNow();
+        meters.forEach(context.metrics()::remove);
     }
 }

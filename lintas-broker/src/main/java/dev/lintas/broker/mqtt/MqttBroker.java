@@ -3,6 +3,7 @@ package dev.lintas.broker.mqtt;
 import dev.lintas.broker.auth.AuthConfig;
 import dev.lintas.broker.auth.Authenticator;
 import dev.lintas.broker.core.Binding;
+import dev.lintas.broker.core.BrokerException;
 import dev.lintas.broker.core.ConsumeOptions;
 import dev.lintas.broker.core.Consumer;
 import dev.lintas.broker.core.Message;
@@ -51,6 +52,7 @@ public final class MqttBroker {
     private final MqttDrops drops;
     private final MqttLimits limits;
     private final Authenticator authenticator;
+    private final MqttMetrics metrics = new MqttMetrics();
     /** Wills waiting out their v5 Will Delay Interval, by client id. */
     private final ConcurrentHashMap<String, PendingWill> pendingWills = new ConcurrentHashMap<>();
 
@@ -94,6 +96,31 @@ public final class MqttBroker {
 
     public MqttSettings settings() {
         return settings;
+    }
+
+    /** The adapter's counts; {@link MqttMetrics#register} puts them on a registry. */
+    public MqttMetrics metrics() {
+        return metrics;
+    }
+
+    /** The messages waiting in session queues, not yet handed to a connection; read when metrics are scraped. */
+    public long queuedMessages() {
+        long queued = 0;
+        for (String name : host.queueNames()) {
+            if (name.startsWith(SESSION_QUEUE_PREFIX)) {
+                try {
+                    queued += host.queue(name, null).stats().ready();
+                } catch (BrokerException e) {
+                    // Deleted since the names were read.
+                }
+            }
+        }
+        return queued;
+    }
+
+    /** The retained messages held. */
+    public int retainedCount() {
+        return retained.size();
     }
 
     Authenticator authenticator() {
@@ -166,8 +193,16 @@ public final class MqttBroker {
                 .consume(consumer, ConsumeOptions.manualAck("mqtt-" + session.clientId(), window));
     }
 
-    /** Publishes to every matching subscription, and retains (or clears) the topic's message when asked to. */
+    /**
+     * A client's PUBLISH: to every matching subscription, and retained (or cleared) for the topic when asked to.
+     * Counted in the metrics; wills, which no client sends at that moment, are not.
+     */
     void publish(String clientId, String topic, int qos, boolean retain, byte[] payload) {
+        metrics.received(qos);
+        route(clientId, topic, qos, retain, payload);
+    }
+
+    private void route(String clientId, String topic, int qos, boolean retain, byte[] payload) {
         Message message = host.message(EXCHANGE, MqttTopics.toRoutingKey(topic))
                 .payload(payload)
                 .property(QOS, qos)
@@ -237,7 +272,7 @@ public final class MqttBroker {
     }
 
     private void publishWill(String clientId, Will will) {
-        publish(clientId, will.topic(), will.qos(), will.retain(), will.payload());
+        route(clientId, will.topic(), will.qos(), will.retain(), will.payload());
     }
 
     /** Ends the offline sessions whose expiry interval has passed; a timer calls it. */

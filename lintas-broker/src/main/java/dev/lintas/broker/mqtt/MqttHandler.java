@@ -320,6 +320,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     }
 
     private void write(String topic, int qos, boolean retain, boolean dup, byte[] payload, long tag) {
+        broker.metrics().sent(qos);
         int packetId = qos == 0 ? 0 : nextPacketId();
         MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, dup && qos > 0,
                 MqttQoS.valueOf(qos), retain, 0);
