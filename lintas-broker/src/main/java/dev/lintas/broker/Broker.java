@@ -10,13 +10,16 @@ import dev.lintas.broker.mqtt.MqttDrops;
 import dev.lintas.broker.mqtt.MqttInitializer;
 import dev.lintas.broker.mqtt.MqttSettings;
 import dev.lintas.runtime.RuntimeContext;
+import dev.lintas.runtime.net.HostPort;
 import dev.lintas.runtime.net.Listeners;
 import io.micrometer.core.instrument.Meter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -39,6 +42,8 @@ public final class Broker {
     private static final Logger log = LoggerFactory.getLogger(Broker.class);
     /** The listener's name in the runtime's registry, which /health reports. */
     public static final String MQTT_LISTENER = "mqtt";
+    /** The MQTT-over-WebSocket listener's name in the registry. */
+    public static final String MQTT_WEBSOCKET_LISTENER = "mqtt-websocket";
 
     private static final int HASHING_THREADS = 2;
     private static final int HASHING_QUEUE = 1024;
@@ -62,6 +67,8 @@ public final class Broker {
     private State state = State.NEW;
     private Channel mqttChannel;
     private Listeners.Entry mqttEntry;
+    private Channel webSocketChannel;
+    private Listeners.Entry webSocketEntry;
     private ScheduledFuture<?> sweeper;
     private List<Meter> meters = List.of();
 
@@ -88,21 +95,8 @@ public final class Broker {
             throw new IllegalStateException("state: " + state + " (expected: NEW)");
         }
         if (config.mqtt() != null) {
-            ChannelFuture future = new ServerBootstrap()
-                    .group(context.loops())
-                    .channel(context.transport().serverChannel())
-                    .option(ChannelOption.SO_BACKLOG, 4096)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new MqttInitializer(mqtt, mqttSettings, connections))
-                    .bind(config.mqtt().resolve());
-            if (!future.awaitUninterruptibly(10, TimeUnit.SECONDS) || !future.isSuccess()) {
-                future.channel().close();
-                Throwable cause = future.cause();
-                throw new IOException("the MQTT listener cannot bind " + config.mqtt() + ": "
-                        + (cause == null ? "timed out" : cause.getMessage()), cause);
-            }
-            mqttChannel = future.channel();
+            mqttChannel = bind("the MQTT listener", config.mqtt(),
+                    new MqttInitializer(mqtt, mqttSettings, connections));
             mqttEntry = context.listeners().add(MQTT_LISTENER);
             mqttEntry.up((InetSocketAddress) mqttChannel.localAddress());
             log.info("broker MQTT listener on {}", mqttChannel.localAddress());
@@ -110,12 +104,59 @@ public final class Broker {
             log.warn("this build keeps broker messages and sessions in memory only: an acknowledged message "
                     + "(PUBACK) does not survive a restart or a crash, and {} is not used", config.dataDir());
         }
+        if (config.mqttWebSocket() != null) {
+            try {
+                webSocketChannel = bind("the MQTT WebSocket listener", config.mqttWebSocket(),
+                        MqttInitializer.webSocket(mqtt, mqttSettings, connections));
+            } catch (IOException e) {
+                unbind(); // Nothing left bound.
+                throw e;
+            }
+            webSocketEntry = context.listeners().add(MQTT_WEBSOCKET_LISTENER);
+            webSocketEntry.up((InetSocketAddress) webSocketChannel.localAddress());
+            log.info("broker MQTT-over-WebSocket listener on {}, path /mqtt", webSocketChannel.localAddress());
+        }
         meters = mqtt.metrics().register(context.metrics(), mqtt);
         if (config.amqp() != null) {
             log.warn("the broker's AMQP listener ({}) is not part of this build yet; not started", config.amqp());
         }
         sweeper = context.loops().next().scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS);
         state = State.RUNNING;
+    }
+
+    private Channel bind(String what, HostPort address, ChannelInitializer<SocketChannel> initializer)
+            throws IOException {
+        ChannelFuture future = new ServerBootstrap()
+                .group(context.loops())
+                .channel(context.transport().serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(initializer)
+                .bind(address.resolve());
+        if (!future.awaitUninterruptibly(10, TimeUnit.SECONDS) || !future.isSuccess()) {
+            future.channel().close();
+            Throwable cause = future.cause();
+            throw new IOException(what + " cannot bind " + address + ": "
+                    + (cause == null ? "timed out" : cause.getMessage()), cause);
+        }
+        return future.channel();
+    }
+
+    /** Closes the listening channels and takes them out of the registry. */
+    private void unbind() {
+        if (mqttChannel != null) {
+            mqttEntry.down();
+            context.listeners().remove(mqttEntry);
+            mqttChannel.close().syncUninterruptibly();
+            log.info("broker MQTT listener closed");
+        }
+        if (webSocketChannel != null) {
+            webSocketEntry.down();
+            context.listeners().remove(webSocketEntry);
+            webSocketChannel.close().syncUninterruptibly();
+            log.info("broker MQTT WebSocket listener closed");
+        }
     }
 
     private void sweep() {
@@ -130,6 +171,12 @@ public final class Broker {
     /** The MQTT listener's bound address, or null; useful with port 0. */
     public InetSocketAddress mqttAddress() {
         Channel channel = mqttChannel;
+        return channel == null ? null : (InetSocketAddress) channel.localAddress();
+    }
+
+    /** The MQTT-over-WebSocket listener's bound address, or null; useful with port 0. */
+    public InetSocketAddress mqttWebSocketAddress() {
+        Channel channel = webSocketChannel;
         return channel == null ? null : (InetSocketAddress) channel.localAddress();
     }
 
@@ -158,12 +205,7 @@ public final class Broker {
         if (sweeper != null) {
             sweeper.cancel(false);
         }
-        if (mqttChannel != null) {
-            mqttEntry.down();
-            context.listeners().remove(mqttEntry);
-            mqttChannel.close().syncUninterruptibly();
-            log.info("broker MQTT listener closed");
-        }
+        unbind();
         connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         hashing.shutdownNow();
         meters.forEach(context.metrics()::remove);

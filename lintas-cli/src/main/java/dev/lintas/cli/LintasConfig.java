@@ -90,6 +90,10 @@ record LintasConfig(Path file, AdminConfig admin, GatewayConfig gateway, BrokerC
             if (broker.mqtt() != null) {
                 all.add(new Listen("the MQTT listener", broker.mqtt(), broker.mqttPosition()));
             }
+            if (broker.mqttWebSocket() != null) {
+                all.add(new Listen("the MQTT WebSocket listener", broker.mqttWebSocket(),
+                        broker.mqttWebSocketPosition()));
+            }
             if (broker.amqp() != null) {
                 all.add(new Listen("the AMQP listener", broker.amqp(), broker.amqpPosition()));
             }

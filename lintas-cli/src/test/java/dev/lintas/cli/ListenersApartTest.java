@@ -155,6 +155,36 @@ class ListenersApartTest {
     }
 
     @Test
+    void mqttWebSocketListenerClashesWithTheMqttListenerAndTheGateway() {
+        assertThat(problemsIn("""
+                broker:
+                  mqtt:
+                    listen: 0.0.0.0:1883
+                    websocket:
+                      listen: 127.0.0.1:1883
+                """)).containsExactly(problem(5, 15, "the MQTT WebSocket listener listens on 127.0.0.1:1883, which "
+                + "the MQTT listener already uses (line 3)"));
+        assertThat(problemsIn("""
+                gateway:
+                  listeners:
+                    - name: web
+                      listen: 0.0.0.0:8080
+                broker:
+                  mqtt:
+                    websocket:
+                      listen: :8080
+                """)).containsExactly(problem(8, 15, "the MQTT WebSocket listener listens on :8080, which gateway "
+                + "listener 'web' already uses (line 4)"));
+        assertNoProblems("""
+                broker:
+                  mqtt:
+                    listen: 0.0.0.0:1883
+                    websocket:
+                      listen: 0.0.0.0:8083
+                """);
+    }
+
+    @Test
     void portZeroNeverClashes() {
         assertNoProblems("""
                 admin:

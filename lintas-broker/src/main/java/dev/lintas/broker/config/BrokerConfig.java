@@ -17,9 +17,12 @@ import java.util.Objects;
  * @param amqpPosition where the AMQP address was written
  * @param mqttSettings the MQTT limits ({@code broker.mqtt} besides {@code listen})
  * @param auth         the users, and whether anonymous clients are let in
+ * @param mqttWebSocket the MQTT-over-WebSocket listen address, or null for none
+ * @param mqttWebSocketPosition where that address was written
  */
 public record BrokerConfig(String dataDir, HostPort mqtt, Position mqttPosition, HostPort amqp,
-        Position amqpPosition, MqttSettings mqttSettings, AuthConfig auth) {
+        Position amqpPosition, MqttSettings mqttSettings, AuthConfig auth, HostPort mqttWebSocket,
+        Position mqttWebSocketPosition) {
 
     /** Whether two sections (either may be null) ask for the same broker, wherever in the file they were written. */
     public static boolean sameSettings(BrokerConfig a, BrokerConfig b) {
@@ -27,11 +30,19 @@ public record BrokerConfig(String dataDir, HostPort mqtt, Position mqttPosition,
             return a == b;
         }
         return a.dataDir.equals(b.dataDir) && Objects.equals(a.mqtt, b.mqtt) && Objects.equals(a.amqp, b.amqp)
-                && a.mqttSettings.equals(b.mqttSettings) && a.auth.equals(b.auth);
+                && a.mqttSettings.equals(b.mqttSettings) && a.auth.equals(b.auth)
+                && Objects.equals(a.mqttWebSocket, b.mqttWebSocket);
+    }
+
+    /** An MQTT listener and an MQTT-over-WebSocket one; for tests and embedding. */
+    public static BrokerConfig mqttAndWebSocket(HostPort mqtt, HostPort webSocket) {
+        return new BrokerConfig("./data", mqtt, null, null, null, MqttSettings.DEFAULTS, AuthConfig.DEFAULTS,
+                webSocket, null);
     }
 
     /** Just an MQTT listener; for tests and embedding. */
     public static BrokerConfig mqttOnly(HostPort mqtt) {
-        return new BrokerConfig("./data", mqtt, null, null, null, MqttSettings.DEFAULTS, AuthConfig.DEFAULTS);
+        return new BrokerConfig("./data", mqtt, null, null, null, MqttSettings.DEFAULTS, AuthConfig.DEFAULTS, null,
+                null);
     }
 }

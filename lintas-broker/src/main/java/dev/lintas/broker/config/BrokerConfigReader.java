@@ -16,17 +16,20 @@ public final class BrokerConfigReader {
         String dataDir = broker.string("data-dir", "./data");
         ConfigMap mqtt = broker.map("mqtt", "the mqtt section (a mapping with listen and limits)",
                 mqttKeys());
+        ConfigMap webSocket = mqtt.map("websocket", "the websocket section (a mapping with listen)", "listen");
         ConfigMap amqp = broker.map("amqp", "the amqp section (a mapping with listen)", "listen");
         return new BrokerConfig(dataDir,
                 mqtt.listenAddress("listen").orElse(null), valuePosition(mqtt, "listen"),
                 amqp.listenAddress("listen").orElse(null), valuePosition(amqp, "listen"),
-                MqttSettingsReader.read(mqtt), AuthConfigReader.read(broker));
+                MqttSettingsReader.read(mqtt), AuthConfigReader.read(broker),
+                webSocket.listenAddress("listen").orElse(null), valuePosition(webSocket, "listen"));
     }
 
     private static String[] mqttKeys() {
-        String[] keys = new String[MqttSettingsReader.KEYS.length + 1];
+        String[] keys = new String[MqttSettingsReader.KEYS.length + 2];
         keys[0] = "listen";
-        System.arraycopy(MqttSettingsReader.KEYS, 0, keys, 1, MqttSettingsReader.KEYS.length);
+        keys[1] = "websocket";
+        System.arraycopy(MqttSettingsReader.KEYS, 0, keys, 2, MqttSettingsReader.KEYS.length);
         return keys;
     }
 

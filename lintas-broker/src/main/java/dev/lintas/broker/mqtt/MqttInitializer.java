@@ -11,8 +11,10 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The MQTT listener's pipeline, in one place. The idle handler first allows the CONNECT timeout; once CONNECT is
- * accepted, {@link MqttHandler} replaces it with one that fires at 1.5 times the client's keep-alive.
+ * The pipeline of both MQTT listener kinds, in one place: MQTT on a TCP socket, and MQTT over WebSocket, where the
+ * handlers of {@link MqttWebSocket} carry the HTTP upgrade and turn frames into the same MQTT byte stream. The idle
+ * handler first allows the CONNECT timeout (which thus covers the upgrade too); once CONNECT is accepted,
+ * {@link MqttHandler} replaces it with one that fires at 1.5 times the client's keep-alive.
  */
 public final class MqttInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -25,12 +27,23 @@ public final class MqttInitializer extends ChannelInitializer<SocketChannel> {
     private final MqttBroker broker;
     private final MqttSettings settings;
     private final ChannelGroup connections;
+    private final boolean webSocket;
 
     /** @param connections where each accepted connection is added, so that the broker can close them on stop */
     public MqttInitializer(MqttBroker broker, MqttSettings settings, ChannelGroup connections) {
+        this(broker, settings, connections, false);
+    }
+
+    private MqttInitializer(MqttBroker broker, MqttSettings settings, ChannelGroup connections, boolean webSocket) {
         this.broker = broker;
         this.settings = settings;
         this.connections = connections;
+        this.webSocket = webSocket;
+    }
+
+    /** The MQTT-over-WebSocket listener's: an upgrade on {@value MqttWebSocket#PATH} first. */
+    public static MqttInitializer webSocket(MqttBroker broker, MqttSettings settings, ChannelGroup connections) {
+        return new MqttInitializer(broker, settings, connections, true);
     }
 
     @Override
@@ -39,6 +52,9 @@ public final class MqttInitializer extends ChannelInitializer<SocketChannel> {
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast(IDLE, new IdleStateHandler(settings.connectTimeout().toMillis(), 0, 0,
                 TimeUnit.MILLISECONDS));
+        if (webSocket) {
+            MqttWebSocket.addHandlers(pipeline, settings.maxPacketSize());
+        }
         pipeline.addLast(DECODER, new MqttDecoder(settings.maxPacketSize()));
         pipeline.addLast(ENCODER, MqttEncoder.INSTANCE);
         pipeline.addLast(ADMISSION, new MqttAdmission(broker));

@@ -13,19 +13,31 @@ import dev.lintas.runtime.net.HostPort;
 /** A real broker with an MQTT listener on port 0 of 127.0.0.1, on its own event loops, and clients for it. */
 final class MqttBrokerUnderTest implements AutoCloseable {
 
+    private static final HostPort LOCAL_PORT_0 = new HostPort("127.0.0.1", 0);
+
     private final RuntimeContext context = new RuntimeContext(2);
     private final Broker broker;
     private final int port;
 
-    private MqttBrokerUnderTest(MqttSettings settings, AuthConfig auth) throws Exception {
+    private MqttBrokerUnderTest(MqttSettings settings, AuthConfig auth, BrokerConfig config) throws Exception {
         broker = new Broker(context, settings, auth);
         try {
-            broker.start(BrokerConfig.mqttOnly(new HostPort("127.0.0.1", 0)));
+            broker.start(config);
         } catch (Exception e) {
             context.close();
             throw e;
         }
         port = broker.mqttAddress().getPort();
+    }
+
+    /** With an MQTT-over-WebSocket listener too, also on port 0. */
+    static MqttBrokerUnderTest startWithWebSocket() {
+        try {
+            return new MqttBrokerUnderTest(MqttSettings.DEFAULTS, AuthConfig.DEFAULTS,
+                    BrokerConfig.mqttAndWebSocket(LOCAL_PORT_0, LOCAL_PORT_0));
+        } catch (Exception e) {
+            throw new IllegalStateException("the broker did not start", e);
+        }
     }
 
     static MqttBrokerUnderTest start() {
@@ -38,7 +50,7 @@ final class MqttBrokerUnderTest implements AutoCloseable {
 
     static MqttBrokerUnderTest start(MqttSettings settings, AuthConfig auth) {
         try {
-            return new MqttBrokerUnderTest(settings, auth);
+            return new MqttBrokerUnderTest(settings, auth, BrokerConfig.mqttOnly(LOCAL_PORT_0));
         } catch (Exception e) {
             throw new IllegalStateException("the broker did not start", e);
         }
