@@ -32,9 +32,13 @@ record LintasConfig(Path file, AdminConfig admin, GatewayConfig gateway, BrokerC
     static final String DEFAULT_FILE = "lintas.yaml";
     private static final String BUILT_IN = "(built-in defaults)";
 
-    /** The built-in defaults: admin on 127.0.0.1:9090 and a gateway on :8080 with no routes. */
+    /**
+     * The built-in defaults: admin on 127.0.0.1:9090, a gateway on :8080 with no routes, and the broker with MQTT on
+     * :1883 and data under ./data.
+     */
     static LintasConfig defaults() {
-        return new LintasConfig(null, AdminConfig.defaults(BUILT_IN), GatewayConfig.defaults(BUILT_IN), null);
+        return new LintasConfig(null, AdminConfig.defaults(BUILT_IN), GatewayConfig.defaults(BUILT_IN),
+                BrokerConfig.defaults(BUILT_IN));
     }
 
     /** Reads and checks {@code file}; every problem found is in the exception. */

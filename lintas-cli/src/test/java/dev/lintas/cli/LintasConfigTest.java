@@ -84,7 +84,7 @@ class LintasConfigTest {
     }
 
     @Test
-    void builtInDefaultsHaveAdminAndGatewayAndNoFile() {
+    void builtInDefaultsHaveAdminGatewayAndMqttAndNoFile() {
         LintasConfig config = LintasConfig.defaults();
 
         assertThat(config.file()).isNull();
@@ -92,7 +92,8 @@ class LintasConfigTest {
         assertThat(config.admin().listen()).isEqualTo(new HostPort("127.0.0.1", 9090));
         assertThat(config.gateway().listeners()).extracting(l -> l.listen())
                 .containsExactly(new HostPort("0.0.0.0", 8080));
-        assertThat(config.broker()).isNull();
+        assertThat(config.broker().mqtt()).isEqualTo(new HostPort("0.0.0.0", 1883));
+        assertThat(config.broker().dataDir()).isEqualTo("./data");
     }
 
     // Problems at the top level

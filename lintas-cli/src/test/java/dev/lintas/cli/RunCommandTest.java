@@ -104,7 +104,7 @@ class RunCommandTest {
     }
 
     @Test
-    void builtInDefaultsAreAdminOn9090AndOneGatewayListenerOn8080WithNoRoutes() {
+    void builtInDefaultsAreAdminOn9090OneGatewayListenerOn8080WithNoRoutesAndMqttOn1883() {
         LintasConfig config = LintasConfig.defaults();
 
         assertThat(config.admin().listen()).isEqualTo(new HostPort("127.0.0.1", 9090));
@@ -114,7 +114,11 @@ class RunCommandTest {
         });
         assertThat(config.gateway().routes()).isEmpty();
         assertThat(config.gateway().upstreams()).isEmpty();
-        assertThat(config.broker()).isNull();
+        assertThat(config.broker().mqtt()).isEqualTo(new HostPort("0.0.0.0", 1883));
+        assertThat(config.broker().dataDir()).isEqualTo("./data");
+        assertThat(config.broker().amqp()).as("no AMQP adapter yet").isNull();
+        assertThat(config.broker().mqttWebSocket()).isNull();
+        assertThat(config.broker().auth().users()).as("anonymous clients, from loopback only").isEmpty();
     }
 
     @Test

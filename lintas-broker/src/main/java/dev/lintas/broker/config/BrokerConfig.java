@@ -34,6 +34,20 @@ public record BrokerConfig(String dataDir, HostPort mqtt, Position mqttPosition,
                 && Objects.equals(a.mqttWebSocket, b.mqttWebSocket);
     }
 
+    /** Where MQTT listens with no config file: every interface, MQTT's registered port. */
+    public static final HostPort DEFAULT_MQTT_LISTEN = new HostPort("0.0.0.0", 1883);
+
+    /**
+     * The built-in defaults (no config file): MQTT on {@link #DEFAULT_MQTT_LISTEN}, data under {@code ./data}, default
+     * limits, no users (so anonymous clients from loopback only), no WebSocket listener, and no AMQP until it exists.
+     *
+     * @param source the name that positions refer to, such as "(built-in defaults)"
+     */
+    public static BrokerConfig defaults(String source) {
+        return new BrokerConfig("./data", DEFAULT_MQTT_LISTEN, new Position(source, 1, 1), null, null,
+                MqttSettings.DEFAULTS, AuthConfig.DEFAULTS, null, null);
+    }
+
     /** An MQTT listener and an MQTT-over-WebSocket one; for tests and embedding. */
     public static BrokerConfig mqttAndWebSocket(HostPort mqtt, HostPort webSocket) {
         return new BrokerConfig("./data", mqtt, null, null, null, MqttSettings.DEFAULTS, AuthConfig.DEFAULTS,
