@@ -132,6 +132,11 @@ final class LintasServer implements AutoCloseable {
         return broker == null ? null : broker.mqttAddress();
     }
 
+    /** The broker's MQTT-over-WebSocket address, for tests that bind port 0. */
+    InetSocketAddress mqttWebSocketAddress() {
+        return broker == null ? null : broker.mqttWebSocketAddress();
+    }
+
     /** The gateway's bound address for a listener, for tests that bind port 0. */
     InetSocketAddress gatewayAddress(String listener) {
         return gateway == null ? null : gateway.address(listener);
