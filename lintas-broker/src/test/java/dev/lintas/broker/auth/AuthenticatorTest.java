@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,6 +60,25 @@ class AuthenticatorTest {
         Authenticator authenticator = new Authenticator(new AuthConfig(ALICE, false), Runnable::run);
         assertThat(authenticator.authenticate(LOOPBACK, "alice", new byte[] {(byte) 0xC3, 0x28}).join())
                 .isEqualTo(Verdict.BAD_CREDENTIALS);
+    }
+
+    @Test
+    void aReconnectWithThePasswordThatLastWorkedNeedsNoHashCheckButAWrongOneAlwaysDoes() {
+        AtomicInteger checks = new AtomicInteger();
+        Authenticator authenticator = new Authenticator(new AuthConfig(ALICE, false), task -> {
+            checks.incrementAndGet();
+            task.run();
+        });
+        byte[] right = "wonderland".getBytes(StandardCharsets.UTF_8);
+        byte[] wrong = "wonderlant".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(authenticator.authenticate(REMOTE, "alice", right).join()).isEqualTo(Verdict.ALLOWED);
+        assertThat(checks).hasValue(1);
+        assertThat(authenticator.authenticate(REMOTE, "alice", right).join()).isEqualTo(Verdict.ALLOWED);
+        assertThat(checks).hasValue(1);
+        assertThat(authenticator.authenticate(REMOTE, "alice", wrong).join()).isEqualTo(Verdict.BAD_CREDENTIALS);
+        assertThat(authenticator.authenticate(REMOTE, "alice", wrong).join()).isEqualTo(Verdict.BAD_CREDENTIALS);
+        assertThat(checks).hasValue(3);
     }
 
     @Test
