@@ -194,6 +194,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                     MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE.value(), 0));
             ackProperties.add(new MqttProperties.IntegerProperty(
                     MqttProperties.MqttPropertyType.TOPIC_ALIAS_MAXIMUM.value(), 0));
+            ackProperties.add(new MqttProperties.IntegerProperty( // max-packet-size, so that clients stay under it
+                    MqttProperties.MqttPropertyType.MAXIMUM_PACKET_SIZE.value(), broker.settings().maxPacketSize()));
         } else {
             expiryMillis = cleanStart ? 0 : SessionRegistry.NEVER;
         }

@@ -93,6 +93,11 @@ public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQu
                 maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient);
     }
 
+    public MqttSettings withMaxPacketSize(int max) {
+        return new MqttSettings(max, connectTimeout, maxQueuedMessages, deliveryWindow, maxQueuedBytes, queueOverflow,
+                maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient);
+    }
+
     public MqttSettings withMaxConnections(int max) {
         return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, deliveryWindow, maxQueuedBytes,
                 queueOverflow, max, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient);

@@ -70,6 +70,34 @@ class MqttLimitsTest {
     }
 
     @Test
+    void maxPacketSizeIsAdvertisedToV5ClientsAndALargerPacketClosesTheConnection() throws Exception {
+        try (MqttBrokerUnderTest mqtt = start(MqttSettings.DEFAULTS.withMaxPacketSize(100))) {
+            Mqtt5BlockingClient v5 = MqttClient.builder().useMqttVersion5().identifier("small")
+                    .serverHost("127.0.0.1").serverPort(mqtt.port()).buildBlocking();
+            assertThat(v5.connect().getRestrictions().getMaximumPacketSize()).isEqualTo(100);
+            v5.disconnect();
+
+            try (Socket socket = new Socket("127.0.0.1", mqtt.port())) {
+                socket.setSoTimeout(5000);
+                OutputStream out = socket.getOutputStream();
+                InputStream in = socket.getInputStream();
+                out.write(new byte[] {0x10, 0x0F, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02, 0x00, 0x00, 0x00, 0x03,
+                    'b', 'i', 'g'});
+                assertThat(in.readNBytes(4)).containsExactly(0x20, 0x02, 0x00, 0x00);
+                // PUBLISH QoS 0 with remaining length 101: the topic "t" and 98 bytes of payload.
+                byte[] publish = new byte[2 + 101];
+                publish[0] = 0x30;
+                publish[1] = 101;
+                publish[3] = 0x01;
+                publish[4] = 't';
+                out.write(publish);
+                out.flush();
+                assertThat(in.read()).isEqualTo(-1);
+            }
+        }
+    }
+
+    @Test
     void v5PublishToATopicOverTheLengthLimitIsDisconnectedWith0x90() {
         try (MqttBrokerUnderTest mqtt = start(MqttSettings.DEFAULTS.withTopicLimits(16, 100, 100))) {
             AtomicReference<Throwable> cause = new AtomicReference<>();
