@@ -3,18 +3,25 @@ package dev.lintas.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.lintas.broker.auth.PasswordHash;
 import picocli.CommandLine;
 
 /** {@code lintas passwd}: the hash it prints is one the config accepts, and it matches the password read. */
 class PasswdCommandTest {
+
+    @TempDir
+    Path dir;
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
@@ -44,6 +51,33 @@ class PasswdCommandTest {
         assertThat(hash).isNotNull();
         assertThat(hash.matches("s3cret".toCharArray())).isTrue();
         assertThat(hash.matches("ignored".toCharArray())).isFalse();
+    }
+
+    @Test
+    void aPrintedHashPassesCheckAndAMangledOneIsACheckErrorAtItsPosition() throws IOException {
+        assertThat(passwd("s3cret\n", "--stdin", "--iterations", "1000")).isZero();
+        String hash = out.toString().strip();
+        Path good = Files.writeString(dir.resolve("good.yaml"), """
+                broker:
+                  users:
+                    - name: alice
+                      password: "%s"
+                """.formatted(hash));
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), """
+                broker:
+                  users:
+                    - name: alice
+                      password: "%s"
+                """.formatted(hash.replace("$i=", "$iterations=")));
+        StringWriter checked = new StringWriter();
+        CommandLine check = new CommandLine(new Lintas()).setOut(new PrintWriter(checked));
+
+        assertThat(check.execute("check", "-c", good.toString())).isZero();
+        assertThat(checked.toString()).isEqualTo("configuration OK\n");
+        checked.getBuffer().setLength(0);
+        assertThat(check.execute("check", "-c", bad.toString())).isEqualTo(1);
+        assertThat(checked.toString()).startsWith(bad + ":4:17: password: not a password hash (expected "
+                + "$pbkdf2-sha256$i=ITERATIONS$SALT$HASH").doesNotContain(hash.substring(30));
     }
 
     @Test
