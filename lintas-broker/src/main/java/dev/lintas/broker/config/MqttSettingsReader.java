@@ -24,8 +24,8 @@ final class MqttSettingsReader {
         MqttSettings d = MqttSettings.DEFAULTS;
         long packet = mqtt.size("max-packet-size", d.maxPacketSize());
         if (packet < MqttSettings.MIN_PACKET_SIZE || packet > MqttSettings.MAX_PACKET_SIZE_LIMIT) {
-            problem(mqtt, "max-packet-size", "'" + packet + " bytes' (expected " + MqttSettings.MIN_PACKET_SIZE
-                    + " bytes to 256MiB, the most MQTT can express)");
+            problem(mqtt, "max-packet-size", "'" + mqtt.string("max-packet-size", "") + "' (expected "
+                    + MqttSettings.MIN_PACKET_SIZE + " bytes to 256MiB, the most MQTT can express)");
             packet = d.maxPacketSize();
         }
         long bytes = mqtt.size("max-queued-bytes", d.maxQueuedBytes());

@@ -100,8 +100,7 @@ class MqttSettingsReaderTest {
 
         List<ConfigProblem> found = problems.sorted();
         assertThat(found).containsExactly(
-                problem(3, 22, "max-packet-size: '1073741824 bytes' (expected 16 bytes to 256MiB, the most MQTT "
-                        + "can express)"),
+                problem(3, 22, "max-packet-size: '1GiB' (expected 16 bytes to 256MiB, the most MQTT can express)"),
                 problem(4, 22, "max-connections: '0' (expected a whole number >= 1)"),
                 problem(5, 23, "max-topic-length: '70000' (expected a whole number from 1 to 65535)"),
                 problem(6, 23, "max-topic-levels: 'many' (expected a whole number >= 1)"),
