@@ -8,14 +8,21 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import dev.lintas.broker.auth.AuthConfig;
+import dev.lintas.broker.auth.Authenticator;
 import dev.lintas.broker.auth.PasswordHash;
 import dev.lintas.broker.core.QueueJournal;
 import dev.lintas.broker.core.VirtualHost;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.handler.timeout.IdleStateHandler;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -23,7 +30,9 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -34,6 +43,12 @@ class MqttAuthTest {
     private static final AuthConfig.User ALICE = new AuthConfig.User("alice",
             PasswordHash.create("wonderland".toCharArray(), 1000, new SecureRandom()));
     private static final AuthConfig USERS = new AuthConfig(List.of(ALICE), false);
+
+    /** A broker for handlers on an embedded channel, with no listener. */
+    private static MqttBroker embeddedBroker(Authenticator authenticator) {
+        return new MqttBroker(new VirtualHost("/", System::currentTimeMillis, QueueJournal.NONE),
+                System::currentTimeMillis, MqttSettings.DEFAULTS, new MqttDrops(QueueJournal.NONE), authenticator);
+    }
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
@@ -130,10 +145,61 @@ class MqttAuthTest {
     }
 
     @Test
+    void whileAPasswordIsCheckedTheChannelStopsReadingAndWhatFollowsTheConnectWaitsInOrder() {
+        Queue<Runnable> hashing = new ArrayDeque<>();
+        MqttBroker broker = embeddedBroker(new Authenticator(USERS, hashing::add));
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.pipeline().addLast(MqttInitializer.IDLE, new IdleStateHandler(0, 0, 0));
+        channel.pipeline().addLast(new MqttAdmission(broker), new MqttHandler(broker));
+
+        channel.writeInbound(MqttMessageBuilders.connect().clientId("eager").protocolVersion(MqttVersion.MQTT_3_1_1)
+                .username("alice").password(bytes("wonderland")).build());
+        channel.writeInbound(MqttMessageBuilders.publish().topicName("early/bird").qos(MqttQoS.AT_MOST_ONCE)
+                .payload(Unpooled.copiedBuffer(bytes("before the CONNACK"))).build());
+        channel.writeInbound(MqttMessage.PINGREQ);
+        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(channel.config().isAutoRead()).isFalse();
+        assertThat(hashing).hasSize(1);
+
+        hashing.poll().run();
+        channel.runPendingTasks();
+
+        MqttConnAckMessage ack = channel.readOutbound();
+        assertThat(ack.variableHeader().connectReturnCode()).isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
+        MqttMessage pong = channel.readOutbound();
+        assertThat(pong.fixedHeader().messageType()).isEqualTo(MqttMessageType.PINGRESP);
+        assertThat(channel.config().isAutoRead()).isTrue();
+        assertThat(broker.connectionsAdmitted()).isEqualTo(1);
+        assertThat(broker.metrics().receivedCount(0)).isEqualTo(1); // The PUBLISH was not lost.
+        channel.close();
+        assertThat(broker.connectionsAdmitted()).isZero();
+    }
+
+    @Test
+    void aConnectionThatClosesDuringThePasswordCheckReleasesWhatWaits() {
+        Queue<Runnable> hashing = new ArrayDeque<>();
+        MqttBroker broker = embeddedBroker(new Authenticator(USERS, hashing::add));
+        EmbeddedChannel channel = new EmbeddedChannel(new MqttAdmission(broker), new MqttHandler(broker));
+        channel.writeInbound(MqttMessageBuilders.connect().clientId("gone").protocolVersion(MqttVersion.MQTT_5)
+                .username("alice").password(bytes("wonderland")).build());
+        MqttPublishMessage publish = MqttMessageBuilders.publish().topicName("t").qos(MqttQoS.AT_MOST_ONCE)
+                .payload(Unpooled.copiedBuffer(bytes("x"))).build();
+        channel.writeInbound(publish);
+
+        channel.close();
+        hashing.poll().run();
+        channel.runPendingTasks();
+
+        assertThat(publish.refCnt()).isZero();
+        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(broker.connectionsAdmitted()).isZero();
+        assertThat(broker.sessionCount()).isZero();
+    }
+
+    @Test
     void withNoUsersAnAnonymousClientFromANonLoopbackAddressIsNotAuthorized() {
         // An embedded channel's remote address is not an IP address, so it is no loopback address either.
-        MqttBroker broker = new MqttBroker(new VirtualHost("/", System::currentTimeMillis, QueueJournal.NONE),
-                System::currentTimeMillis, MqttSettings.DEFAULTS, new MqttDrops(QueueJournal.NONE));
+        MqttBroker broker = embeddedBroker(new Authenticator(AuthConfig.DEFAULTS, Runnable::run));
         EmbeddedChannel channel = new EmbeddedChannel(new MqttAdmission(broker), new MqttHandler(broker));
 
         channel.writeInbound(MqttMessageBuilders.connect().clientId("far").protocolVersion(MqttVersion.MQTT_3_1_1)
