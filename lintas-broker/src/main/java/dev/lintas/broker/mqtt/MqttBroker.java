@@ -52,6 +52,8 @@ public final class MqttBroker {
     private final MqttDrops drops;
     /** Wills waiting out their v5 Will Delay Interval, by client id. */
     private final ConcurrentHashMap<String, PendingWill> pendingWills = new ConcurrentHashMap<>();
+    /** The QoS 2 state of each live session, by session queue name (unique to one session). */
+    private final ConcurrentHashMap<String, MqttSessionState> states = new ConcurrentHashMap<>();
 
     /**
      * A will from CONNECT, published when the connection ends without a normal DISCONNECT.
@@ -143,6 +145,11 @@ public final class MqttBroker {
                 .withArgument("x-max-length", settings.maxQueuedMessages())
                 .withArgument("x-overflow", "drop-head"), null);
         return connected;
+    }
+
+    /** The session's QoS 2 state, which outlives its connections and goes when the session ends. */
+    MqttSessionState state(Session<MqttHandler> session) {
+        return states.computeIfAbsent(session.queue(), queue -> new MqttSessionState());
     }
 
     /** Starts delivering the session's queue to {@code consumer}, at most {@code window} unacknowledged at once. */
@@ -297,5 +304,6 @@ public final class MqttBroker {
     private void deleteQueue(Session<?> session) {
         host.deleteQueue(session.queue(), false, false, null);
         drops.forget(session.queue());
+        states.remove(session.queue());
     }
 }

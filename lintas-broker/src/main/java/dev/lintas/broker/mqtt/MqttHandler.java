@@ -19,10 +19,12 @@ import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPubAckMessage;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
@@ -63,6 +65,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     private MqttVersion version = MqttVersion.MQTT_3_1_1;
     private String clientId;
     private Session<MqttHandler> session;
+    /** The session's QoS 2 packet ids, kept by the broker across connections. */
+    private MqttSessionState sessionState;
     private Subscription subscription;
     private long expiryMillis;
     /** The will from CONNECT; cleared by a normal DISCONNECT, published by the cleanup otherwise. */
@@ -109,6 +113,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             case CONNECT -> close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), "second CONNECT");
             case PUBLISH -> publish((MqttPublishMessage) msg);
             case PUBACK -> pubAck(((MqttPubAckMessage) msg).variableHeader().messageId());
+            case PUBREL -> pubRel(((MqttMessageIdVariableHeader) msg.variableHeader()).messageId());
             case SUBSCRIBE -> subscribe((MqttSubscribeMessage) msg);
             case UNSUBSCRIBE -> unsubscribe((MqttUnsubscribeMessage) msg);
             case PINGREQ -> ctx.writeAndFlush(MqttMessage.PINGRESP);
@@ -193,6 +198,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             ackProperties.add(new MqttProperties.IntegerProperty(
                     MqttProperties.MqttPropertyType.MAXIMUM_QOS.value(), MqttBroker.MAX_QOS));
             ackProperties.add(new MqttProperties.IntegerProperty(
+                    MqttProperties.MqttPropertyType.RECEIVE_MAXIMUM.value(), broker.settings().receiveMaximum()));
+            ackProperties.add(new MqttProperties.IntegerProperty(
                     MqttProperties.MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE.value(), 0));
             ackProperties.add(new MqttProperties.IntegerProperty(
                     MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE.value(), 0));
@@ -224,6 +231,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         }
         SessionRegistry.Connected<MqttHandler> connected = broker.connect(clientId, this, cleanStart, expiryMillis);
         session = connected.session();
+        sessionState = broker.state(session);
         will = requestedWill;
         state = MqttConnection.CONNECTED;
         int keepAlive = msg.variableHeader().keepAliveTimeSeconds();
@@ -275,19 +283,35 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             close(disconnect(MqttReasonCodes.Disconnect.TOPIC_NAME_INVALID), "invalid PUBLISH topic '" + topic + "'");
             return;
         }
-        if (qos > MqttBroker.MAX_QOS) {
-            close(disconnect(MqttReasonCodes.Disconnect.QOS_NOT_SUPPORTED), "PUBLISH at QoS " + qos
-                    + ", which this build does not support");
-            return;
-        }
         if (qos > 0 && packetId == 0) {
             close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), "PUBLISH at QoS " + qos + " with packet id 0");
             return;
         }
-        broker.publish(clientId, topic, qos, msg.fixedHeader().isRetain(), ByteBufUtil.getBytes(msg.payload()));
+        // QoS 1 is acknowledged before the next packet is read, so only QoS 2 ones awaiting PUBREL use the quota.
+        boolean resent = qos == 2 && sessionState.isAwaitingRelease(packetId);
+        if (qos > 0 && !resent && version == MqttVersion.MQTT_5
+                && sessionState.awaitingRelease() >= broker.settings().receiveMaximum()) {
+            close(disconnect(MqttReasonCodes.Disconnect.RECEIVE_MAXIMUM_EXCEEDED), "more than "
+                    + broker.settings().receiveMaximum() + " incoming QoS 1 and 2 messages unfinished");
+            return;
+        }
+        if (!resent) {
+            broker.publish(clientId, topic, qos, msg.fixedHeader().isRetain(), ByteBufUtil.getBytes(msg.payload()));
+        }
         if (qos == 1) {
             ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(packetId).build());
+        } else if (qos == 2) {
+            sessionState.received(packetId);
+            ctx.writeAndFlush(pubReply(MqttMessageType.PUBREC, packetId,
+                    MqttPubReplyMessageVariableHeader.REASON_CODE_OK));
         }
+    }
+
+    /** The end of an incoming QoS 2 exchange; the message was published when it came. */
+    private void pubRel(int packetId) {
+        byte reason = sessionState.released(packetId) ? MqttReasonCodes.PubComp.SUCCESS.byteValue()
+                : MqttReasonCodes.PubComp.PACKET_IDENTIFIER_NOT_FOUND.byteValue();
+        ctx.writeAndFlush(pubReply(MqttMessageType.PUBCOMP, packetId, reason));
     }
 
     // ---- PUBLISH, broker to client
@@ -471,6 +495,13 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
 
     private static MqttMessage disconnect(byte reason) {
         return MqttMessageBuilders.disconnect().reasonCode(reason).build();
+    }
+
+    /** PUBREC, PUBREL or PUBCOMP; the encoder leaves the reason code out for 3.1.1, and for v5 when it is 0. */
+    private static MqttMessage pubReply(MqttMessageType type, int packetId, byte reason) {
+        MqttQoS qos = type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
+        return new MqttMessage(new MqttFixedHeader(type, false, qos, false, 0),
+                new MqttPubReplyMessageVariableHeader(packetId, reason, MqttProperties.NO_PROPERTIES));
     }
 
     private static MqttConnAckMessage connAck(MqttConnectReturnCode code, boolean present, MqttProperties props) {

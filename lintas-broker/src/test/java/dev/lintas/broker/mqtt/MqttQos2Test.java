@@ -1,0 +1,154 @@
+package dev.lintas.broker.mqtt;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+import static dev.lintas.broker.mqtt.RawMqttClient.DISCONNECT;
+import static dev.lintas.broker.mqtt.RawMqttClient.PUBACK;
+import static dev.lintas.broker.mqtt.RawMqttClient.PUBCOMP;
+import static dev.lintas.broker.mqtt.RawMqttClient.PUBREC;
+import static dev.lintas.broker.mqtt.RawMqttClient.PUBREL;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * QoS 2 on a real broker: the exchanges written as raw bytes where the edge cases need it (a DUP re-send, a PUBREL
+ * after reconnect, an unknown PUBREL, too many unfinished messages), and real clients for the rest. That a duplicate
+ * was not published is shown by a marker published after it: it arrives next, on the same ordered path.
+ */
+class MqttQos2Test {
+
+    @AutoClose
+    private final MqttBrokerUnderTest mqtt = MqttBrokerUnderTest.start(
+            MqttSettings.DEFAULTS.withReceiveMaximum(3));
+
+    private static String text(Mqtt5Publish publish) {
+        return new String(publish.getPayloadAsBytes(), StandardCharsets.UTF_8);
+    }
+
+    private void expectReply(RawMqttClient client, int type, int packetId, int reasonCode) throws Exception {
+        RawMqttClient.Packet reply = client.read();
+        assertThat(reply.type()).isEqualTo(type);
+        assertThat(reply.packetId()).isEqualTo(packetId);
+        assertThat(reply.reasonCode()).isEqualTo(reasonCode);
+    }
+
+    /** A QoS 2 PUBLISH, which the broker must answer with PUBREC (reason 0). */
+    private void publishQos2(RawMqttClient client, String topic, int packetId, boolean dup, String payload)
+            throws Exception {
+        client.publish(topic, 2, packetId, dup, payload);
+        expectReply(client, PUBREC, packetId, 0);
+    }
+
+    private static void expectPayloads(Mqtt5BlockingClient.Mqtt5Publishes received, String... payloads)
+            throws InterruptedException {
+        for (String payload : payloads) {
+            assertThat(text(received.receive(5, TimeUnit.SECONDS).orElseThrow())).isEqualTo(payload);
+        }
+    }
+
+    /** Ends a QoS 2 exchange with PUBREL, then publishes a marker at QoS 1 on the same connection. */
+    private void releaseThenMarker(RawMqttClient client, String topic, int packetId) throws Exception {
+        client.reply(PUBREL, packetId);
+        expectReply(client, PUBCOMP, packetId, 0);
+        client.publish(topic, 1, packetId + 1, false, "marker");
+        expectReply(client, PUBACK, packetId + 1, 0);
+    }
+
+    @Test
+    void incomingQos2IsPublishedOnceAndADupResendOnlyGetsPubrecAgain() throws Exception {
+        for (boolean v5 : new boolean[] {true, false}) {
+            Mqtt5BlockingClient sub = mqtt.v5("sub-" + v5);
+            try (Mqtt5BlockingClient.Mqtt5Publishes received = sub.publishes(MqttGlobalPublishFilter.ALL);
+                    RawMqttClient pub = RawMqttClient.connect(mqtt.port(), "raw-pub-" + v5, v5, true, 0, 0)) {
+                sub.subscribeWith().topicFilter("q2/#").qos(MqttQos.AT_LEAST_ONCE).send();
+                publishQos2(pub, "q2/a", 7, false, "once");
+                publishQos2(pub, "q2/a", 7, true, "once");
+                releaseThenMarker(pub, "q2/a", 7);
+
+                expectPayloads(received, "once", "marker");
+            }
+            sub.disconnect();
+        }
+    }
+
+    @Test
+    void unknownPubrelGetsPubcompWithPacketIdentifierNotFoundInV5() throws Exception {
+        try (RawMqttClient v5 = RawMqttClient.connect(mqtt.port(), "raw5", true, true, 0, 0);
+                RawMqttClient v3 = RawMqttClient.connect(mqtt.port(), "raw3", false, true, 0, 0)) {
+            v5.reply(PUBREL, 42);
+            expectReply(v5, PUBCOMP, 42, 0x92);
+            v3.reply(PUBREL, 42);
+            RawMqttClient.Packet comp = v3.read();
+            assertThat(comp.type()).isEqualTo(PUBCOMP);
+            assertThat(comp.body()).hasSize(2); // 3.1.1 has no reason code
+            // A PUBREL released once is unknown the second time.
+            publishQos2(v5, "q2/b", 9, false, "x");
+            v5.reply(PUBREL, 9);
+            expectReply(v5, PUBCOMP, 9, 0);
+            v5.reply(PUBREL, 9);
+            expectReply(v5, PUBCOMP, 9, 0x92);
+        }
+    }
+
+    @Test
+    void packetIdsAwaitingPubrelBelongToThePersistentSession() throws Exception {
+        Mqtt5BlockingClient sub = mqtt.v5("sub");
+        try (Mqtt5BlockingClient.Mqtt5Publishes received = sub.publishes(MqttGlobalPublishFilter.ALL)) {
+            sub.subscribeWith().topicFilter("q2/#").qos(MqttQos.AT_LEAST_ONCE).send();
+            try (RawMqttClient first = RawMqttClient.connect(mqtt.port(), "persistent", true, true, 300, 0)) {
+                publishQos2(first, "q2/c", 3, false, "kept");
+            } // dropped before PUBREL
+            try (RawMqttClient again = RawMqttClient.connect(mqtt.port(), "persistent", true, false, 300, 0)) {
+                assertThat(again.sessionPresent()).isTrue();
+                again.publish("q2/c", 2, 3, true, "kept"); // the client re-sends what it had no PUBCOMP for
+                expectReply(again, PUBREC, 3, 0);
+                releaseThenMarker(again, "q2/c", 3);
+            }
+            expectPayloads(received, "kept", "marker");
+        }
+        sub.disconnect();
+    }
+
+    @Test
+    void aCleanStartForgetsThePacketIdsAwaitingPubrel() throws Exception {
+        try (RawMqttClient first = RawMqttClient.connect(mqtt.port(), "forgetful", true, true, 300, 0)) {
+            publishQos2(first, "q2/d", 5, false, "x");
+        }
+        try (RawMqttClient again = RawMqttClient.connect(mqtt.port(), "forgetful", true, true, 0, 0)) {
+            assertThat(again.sessionPresent()).isFalse();
+            again.reply(PUBREL, 5);
+            expectReply(again, PUBCOMP, 5, 0x92);
+        }
+    }
+
+    @Test
+    void receiveMaximumIsAdvertisedAndExceedingItDisconnectsWith0x93() throws Exception {
+        Mqtt5BlockingClient client = MqttClient.builder().useMqttVersion5().identifier("advertised")
+                .serverHost("127.0.0.1").serverPort(mqtt.port()).buildBlocking();
+        Mqtt5ConnAck ack = client.connect();
+        assertThat(ack.getRestrictions().getReceiveMaximum()).isEqualTo(3);
+        client.disconnect();
+
+        try (RawMqttClient raw = RawMqttClient.connect(mqtt.port(), "greedy", true, true, 0, 0)) {
+            for (int id = 1; id <= 3; id++) {
+                publishQos2(raw, "q2/e", id, false, "m" + id);
+            }
+            raw.publish("q2/e", 2, 3, true, "m3"); // a re-send is not a new message
+            expectReply(raw, PUBREC, 3, 0);
+            raw.publish("q2/e", 1, 4, false, "one too many");
+            RawMqttClient.Packet disconnect = raw.read();
+            assertThat(disconnect.type()).isEqualTo(DISCONNECT);
+            assertThat(disconnect.reasonCode()).isEqualTo(0x93);
+            assertThat(raw.closedByBroker()).isTrue();
+        }
+    }
+}
