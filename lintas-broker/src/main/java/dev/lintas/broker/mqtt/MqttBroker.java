@@ -40,8 +40,6 @@ public final class MqttBroker {
     /** Message properties the adapter sets on what it publishes. */
     static final String QOS = "mqtt-qos";
     static final String PUBLISHER = "mqtt-publisher";
-    /** The QoS this build grants at most; QoS 2 comes later. */
-    static final int MAX_QOS = 1;
     /** Starts the name of every session's queue (the client id and a counter follow). */
     static final String SESSION_QUEUE_PREFIX = "mqtt-session.";
 
@@ -171,12 +169,11 @@ public final class MqttBroker {
         host.publish(message);
     }
 
-    /** Records and binds a subscription; returns the QoS granted. */
+    /** Records and binds a subscription; returns the QoS granted, which is the one requested. */
     int subscribe(Session<MqttHandler> session, String filter, int requestedQos) {
-        int granted = Math.min(requestedQos, MAX_QOS);
-        session.subscribe(filter, SubscriptionOptions.qos(granted));
+        session.subscribe(filter, SubscriptionOptions.qos(requestedQos));
         host.bind(binding(session, filter), null);
-        return granted;
+        return requestedQos;
     }
 
     /** The retained messages a new subscription to {@code filter} receives. */

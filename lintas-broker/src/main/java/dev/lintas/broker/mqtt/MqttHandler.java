@@ -41,9 +41,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -71,9 +69,12 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     private long expiryMillis;
     /** The will from CONNECT; cleared by a normal DISCONNECT, published by the cleanup otherwise. */
     private MqttBroker.Will will;
-    /** Outgoing QoS 1 messages awaiting PUBACK: packet id to core delivery tag (-1 for a retained message). */
-    private final Map<Integer, Long> inFlight = new HashMap<>();
-    private int lastPacketId;
+    /** Outgoing QoS 1 and 2 messages awaiting PUBACK or PUBREC; created with the session. */
+    private MqttInFlight inFlight;
+    /** The most outgoing QoS 1 and 2 messages unfinished at once (until PUBACK or PUBCOMP). */
+    private int window;
+    /** Whether the core subscription is paused, by {@link #updateFlow}. */
+    private boolean paused;
 
     MqttHandler(MqttBroker broker) {
         this.broker = broker;
@@ -113,7 +114,10 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             case CONNECT -> close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), "second CONNECT");
             case PUBLISH -> publish((MqttPublishMessage) msg);
             case PUBACK -> pubAck(((MqttPubAckMessage) msg).variableHeader().messageId());
-            case PUBREL -> pubRel(((MqttMessageIdVariableHeader) msg.variableHeader()).messageId());
+            case PUBREL -> pubRel(packetId(msg));
+            case PUBREC -> pubRec(packetId(msg), msg.variableHeader() instanceof MqttPubReplyMessageVariableHeader
+                    header ? header.reasonCode() & 0xFF : 0);
+            case PUBCOMP -> pubComp(packetId(msg));
             case SUBSCRIBE -> subscribe((MqttSubscribeMessage) msg);
             case UNSUBSCRIBE -> unsubscribe((MqttUnsubscribeMessage) msg);
             case PINGREQ -> ctx.writeAndFlush(MqttMessage.PINGRESP);
@@ -188,15 +192,13 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             }
         }
         clientId = requested;
-        int window = broker.settings().deliveryWindow();
+        window = broker.settings().deliveryWindow();
         if (v5) {
             MqttProperties properties = msg.variableHeader().properties();
             expiryMillis = intProperty(properties, MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL, 0);
             expiryMillis = expiryMillis == 0xFFFF_FFFFL ? SessionRegistry.NEVER : expiryMillis * 1000;
             window = (int) Math.min(window, intProperty(properties,
                     MqttProperties.MqttPropertyType.RECEIVE_MAXIMUM, DEFAULT_RECEIVE_MAXIMUM));
-            ackProperties.add(new MqttProperties.IntegerProperty(
-                    MqttProperties.MqttPropertyType.MAXIMUM_QOS.value(), MqttBroker.MAX_QOS));
             ackProperties.add(new MqttProperties.IntegerProperty(
                     MqttProperties.MqttPropertyType.RECEIVE_MAXIMUM.value(), broker.settings().receiveMaximum()));
             ackProperties.add(new MqttProperties.IntegerProperty(
@@ -217,21 +219,17 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                         MqttProperties.NO_PROPERTIES) : null, "CONNECT refused: invalid will topic");
                 return;
             }
-            if (v5 && willQos > MqttBroker.MAX_QOS) {
-                close(connAck(MqttConnectReturnCode.CONNECTION_REFUSED_QOS_NOT_SUPPORTED, false,
-                        MqttProperties.NO_PROPERTIES), "CONNECT refused: will at QoS " + willQos);
-                return;
-            }
             long delaySeconds = v5 ? intProperty(msg.payload().willProperties(),
                     MqttProperties.MqttPropertyType.WILL_DELAY_INTERVAL, 0) : 0;
             byte[] willPayload = msg.payload().willMessageInBytes();
-            requestedWill = new MqttBroker.Will(willTopic, Math.min(willQos, MqttBroker.MAX_QOS),
+            requestedWill = new MqttBroker.Will(willTopic, willQos,
                     msg.variableHeader().isWillRetain(), willPayload == null ? new byte[0] : willPayload,
                     delaySeconds * 1000);
         }
         SessionRegistry.Connected<MqttHandler> connected = broker.connect(clientId, this, cleanStart, expiryMillis);
         session = connected.session();
         sessionState = broker.state(session);
+        inFlight = new MqttInFlight(sessionState);
         will = requestedWill;
         state = MqttConnection.CONNECTED;
         int keepAlive = msg.variableHeader().keepAliveTimeSeconds();
@@ -239,27 +237,43 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                 ? new IdleStateHandler(0, 0, 0)
                 : new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
         ctx.writeAndFlush(connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED, connected.present(), ackProperties));
-        // After CONNACK: deliveries are handed to this event loop, so they are written after it.
-        subscription = broker.consume(session, this, Math.max(1, window));
-        if (!ctx.channel().isWritable()) {
-            subscription.pause();
+        window = Math.max(1, window);
+        for (int packetId : sessionState.awaitingComplete()) { // The client has these: only PUBREL is re-sent.
+            ctx.write(pubReply(MqttMessageType.PUBREL, packetId, MqttPubReplyMessageVariableHeader.REASON_CODE_OK));
         }
+        ctx.flush();
+        // After CONNACK: deliveries are handed to this event loop, so they are written after it.
+        subscription = broker.consume(session, this, window);
+        updateFlow();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        updateFlow();
+        ctx.fireChannelWritabilityChanged();
     }
 
     /**
-     * Write backpressure: no deliveries while the channel's outbound buffer is above its high-water mark. What is
-     * already on its way is bounded by the window, since even QoS 0 deliveries stay unacknowledged until written.
+     * Pauses the core subscription while the channel's outbound buffer is above its high-water mark (write
+     * backpressure: what is already on its way is bounded by the window, since even QoS 0 deliveries stay
+     * unacknowledged until written), and while the client holds a full window of QoS 1 and 2 messages. The core's
+     * prefetch counts deliveries until PUBACK or PUBREC; this also counts the QoS 2 ones awaiting PUBCOMP, which the
+     * client's Receive Maximum covers too.
      */
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (subscription != null && state == MqttConnection.CONNECTED) {
-            if (ctx.channel().isWritable()) {
-                subscription.resume();
-            } else {
+    private void updateFlow() {
+        if (subscription == null || state != MqttConnection.CONNECTED) {
+            return;
+        }
+        boolean blocked = !ctx.channel().isWritable()
+                || inFlight.size() + sessionState.awaitingCompleteCount() >= window;
+        if (blocked != paused) {
+            paused = blocked;
+            if (blocked) {
                 subscription.pause();
+            } else {
+                subscription.resume();
             }
         }
-        ctx.fireChannelWritabilityChanged();
     }
 
     private static long intProperty(MqttProperties properties, MqttProperties.MqttPropertyType type, long fallback) {
@@ -339,49 +353,83 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             subscription.ack(delivery.tag(), false); // No MQTT form, or unsubscribed since it was queued.
             return;
         }
-        write(topic, qos, false, delivery.redelivered(), message.payload(), delivery.tag());
+        // A QoS 2 message sent before the last connection ended keeps its packet id, so the client sees the duplicate.
+        int packetId = qos == 2 && delivery.redelivered() ? sessionState.resendId(message.id()) : -1;
+        write(topic, qos, false, delivery.redelivered(), message, delivery.tag(), subscription, packetId);
     }
 
-    private void write(String topic, int qos, boolean retain, boolean dup, byte[] payload, long tag) {
-        int packetId = qos == 0 ? 0 : nextPacketId();
+    /**
+     * Sends a PUBLISH; at QoS 1 and 2 it is remembered until answered.
+     *
+     * @param tag the core delivery, acknowledged once written (QoS 0) or answered; -1 for none
+     * @param packetId the packet id to keep for a re-send, or -1 to take a new one
+     */
+    private void write(String topic, int qos, boolean retain, boolean dup, Message message, long tag,
+            Subscription from, int packetId) {
+        if (qos > 0 && (packetId <= 0 || !inFlight.free(packetId))) {
+            packetId = inFlight.nextPacketId();
+        }
         MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, dup && qos > 0,
                 MqttQoS.valueOf(qos), retain, 0);
         MqttPublishMessage publish = new MqttPublishMessage(header,
-                new MqttPublishVariableHeader(topic, packetId),
-                Unpooled.wrappedBuffer(payload));
+                new MqttPublishVariableHeader(topic, qos == 0 ? 0 : packetId),
+                Unpooled.wrappedBuffer(message.payload()));
         if (qos == 0) {
             if (tag < 0) {
                 ctx.writeAndFlush(publish, ctx.voidPromise());
                 return;
             }
             // Acknowledged once written, not when queued: the window then bounds what waits in the channel's buffer.
-            Subscription owner = subscription;
             ctx.writeAndFlush(publish).addListener(future -> {
-                if (future.isSuccess() && owner == subscription) {
-                    owner.ack(tag, false);
+                if (future.isSuccess() && state == MqttConnection.CONNECTED) {
+                    from.ack(tag, false);
                 }
             });
         } else {
-            inFlight.put(packetId, tag);
+            inFlight.add(new MqttInFlight.Outgoing(packetId, qos, tag, from, topic, message));
             ctx.writeAndFlush(publish);
+            updateFlow();
         }
-    }
-
-    private int nextPacketId() {
-        for (int i = 0; i < 65_535; i++) {
-            lastPacketId = lastPacketId % 65_535 + 1;
-            if (!inFlight.containsKey(lastPacketId)) {
-                return lastPacketId;
-            }
-        }
-        throw new IllegalStateException("no free packet id");
     }
 
     private void pubAck(int packetId) {
-        Long tag = inFlight.remove(packetId);
-        if (tag != null && tag >= 0) {
-            subscription.ack(tag, false);
+        MqttInFlight.Outgoing sent = inFlight.answered(packetId, 1);
+        if (sent != null) {
+            sent.settle();
+            updateFlow();
         }
+    }
+
+    /**
+     * The client has a QoS 2 message: the core delivery is acknowledged now, and only the packet id is kept, in the
+     * session, until PUBCOMP. A v5 reason code of 0x80 or more ends the delivery there. A PUBREC for an id that
+     * already awaits PUBCOMP is answered with PUBREL again; for an unknown id, with PUBREL 0x92 in v5.
+     */
+    private void pubRec(int packetId, int reasonCode) {
+        MqttInFlight.Outgoing sent = inFlight.answered(packetId, 2);
+        if (sent == null) {
+            byte reason = sessionState.isAwaitingComplete(packetId) ? MqttReasonCodes.PubRel.SUCCESS.byteValue()
+                    : MqttReasonCodes.PubRel.PACKET_IDENTIFIER_NOT_FOUND.byteValue();
+            ctx.writeAndFlush(pubReply(MqttMessageType.PUBREL, packetId, reason));
+            return;
+        }
+        sent.settle();
+        if (reasonCode < 0x80) {
+            sessionState.awaitComplete(packetId);
+            ctx.writeAndFlush(pubReply(MqttMessageType.PUBREL, packetId,
+                    MqttPubReplyMessageVariableHeader.REASON_CODE_OK));
+        }
+        updateFlow();
+    }
+
+    private void pubComp(int packetId) {
+        if (sessionState.completed(packetId)) {
+            updateFlow();
+        }
+    }
+
+    private static int packetId(MqttMessage msg) {
+        return ((MqttMessageIdVariableHeader) msg.variableHeader()).messageId();
     }
 
     // ---- SUBSCRIBE, UNSUBSCRIBE
@@ -414,7 +462,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                 String topic = MqttTopics.toMqttTopic(message.routingKey());
                 if (topic != null) {
                     int published = message.properties().get(MqttBroker.QOS) instanceof Integer q ? q : 1;
-                    write(topic, Math.min(qos, published), true, false, message.payload(), -1);
+                    write(topic, Math.min(qos, published), true, false, message, -1, null, -1);
                 }
             }
         }
@@ -474,6 +522,11 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = MqttConnection.CLOSED;
+        if (inFlight != null) {
+            // Unanswered QoS 2 deliveries go back to the queue below; their re-send will keep its packet id.
+            sessionState.unanswered(inFlight.clear().stream()
+                    .filter(sent -> sent.qos() == 2 && sent.tag() >= 0).toList());
+        }
         if (subscription != null) {
             subscription.close();
             subscription = null; // Writes that complete after this are not acknowledged: close() requeued them.
@@ -485,7 +538,6 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             }
             broker.disconnected(session, this, expiryMillis);
         }
-        inFlight.clear();
         ctx.fireChannelInactive();
     }
 

@@ -1,6 +1,10 @@
 package dev.lintas.broker.mqtt;
 
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -12,12 +16,21 @@ import java.util.Set;
  * PUBREL has not come yet. A PUBLISH that re-uses one of them is the client re-sending (DUP), and is not published
  * again.
  * <p>
+ * Outgoing: the packet ids of QoS 2 messages the client has answered with PUBREC (the core delivery is acknowledged
+ * then: the message is the client's) and that await PUBCOMP. A reconnect re-sends PUBREL for them, never the PUBLISH.
+ * And for the QoS 2 messages that were sent but not yet PUBREC'd when the last connection ended, which went back to
+ * the queue: their packet ids by message id, so that the re-send carries the same id and a client that did get the
+ * first one recognises the duplicate.
+ * <p>
  * Thread-safe: the connection holding the session uses it from its event loop, but during a takeover the connection
  * that is going may still touch it, so every method locks.
  */
 final class MqttSessionState {
 
     private final Set<Integer> awaitingRelease = new HashSet<>();
+    private final Set<Integer> awaitingComplete = new LinkedHashSet<>();
+    private final Map<Long, Integer> resendIds = new HashMap<>();
+    private final Set<Integer> reservedForResend = new HashSet<>();
 
     /**
      * An incoming QoS 2 PUBLISH with {@code packetId}: returns true if the id is new (publish it, then answer PUBREC),
@@ -39,5 +52,57 @@ final class MqttSessionState {
     /** How many incoming QoS 2 messages await PUBREL: they count against the broker's Receive Maximum. */
     synchronized int awaitingRelease() {
         return awaitingRelease.size();
+    }
+
+    /** The client answered a QoS 2 PUBLISH with PUBREC: PUBREL goes out, and the id stays taken until PUBCOMP. */
+    synchronized void awaitComplete(int packetId) {
+        awaitingComplete.add(packetId);
+    }
+
+    /** A PUBCOMP: returns whether the id was awaiting it. */
+    synchronized boolean completed(int packetId) {
+        return awaitingComplete.remove(packetId);
+    }
+
+    synchronized boolean isAwaitingComplete(int packetId) {
+        return awaitingComplete.contains(packetId);
+    }
+
+    /** The ids to re-send PUBREL for when a connection resumes the session, oldest first. */
+    synchronized List<Integer> awaitingComplete() {
+        return List.copyOf(awaitingComplete);
+    }
+
+    synchronized int awaitingCompleteCount() {
+        return awaitingComplete.size();
+    }
+
+    /**
+     * A connection ended with these QoS 2 PUBLISH packets unanswered, and their messages went back to the queue:
+     * remembers their packet ids for the re-send. Replaces what an earlier connection left, which was re-sent by now
+     * or is no longer in the queue.
+     */
+    synchronized void unanswered(List<MqttInFlight.Outgoing> outgoing) {
+        resendIds.clear();
+        reservedForResend.clear();
+        for (MqttInFlight.Outgoing sent : outgoing) {
+            resendIds.put(sent.message().id(), sent.packetId());
+            reservedForResend.add(sent.packetId());
+        }
+    }
+
+    /** The packet id a re-send of {@code messageId} must keep, or -1 if it has none; it is then no longer reserved. */
+    synchronized int resendId(long messageId) {
+        Integer packetId = resendIds.remove(messageId);
+        if (packetId == null) {
+            return -1;
+        }
+        reservedForResend.remove(packetId);
+        return packetId;
+    }
+
+    /** Whether a new PUBLISH must not take {@code packetId}: it awaits PUBCOMP, or is kept for a re-send. */
+    synchronized boolean reserves(int packetId) {
+        return awaitingComplete.contains(packetId) || reservedForResend.contains(packetId);
     }
 }

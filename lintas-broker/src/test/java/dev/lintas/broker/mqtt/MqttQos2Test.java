@@ -6,10 +6,16 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static dev.lintas.broker.mqtt.RawMqttClient.DISCONNECT;
@@ -150,5 +156,146 @@ class MqttQos2Test {
             assertThat(disconnect.reasonCode()).isEqualTo(0x93);
             assertThat(raw.closedByBroker()).isTrue();
         }
+    }
+
+    // ---- Broker to client
+
+    /** A raw v5 client with a persistent session, subscribed to out/# at QoS 2. */
+    private RawMqttClient rawSubscriber(String clientId, boolean cleanStart) throws Exception {
+        RawMqttClient client = RawMqttClient.connect(mqtt.port(), clientId, true, cleanStart, 300, 0);
+        if (cleanStart) {
+            client.subscribe(1, "out/#", 2);
+            RawMqttClient.Packet subAck = client.read();
+            assertThat(subAck.type()).isEqualTo(RawMqttClient.SUBACK);
+            assertThat(subAck.body()[subAck.body().length - 1]).isEqualTo((byte) 2); // granted QoS 2
+        }
+        return client;
+    }
+
+    private static RawMqttClient.Packet expectPublish(RawMqttClient client, String payload, boolean dup)
+            throws Exception {
+        RawMqttClient.Packet publish = client.read();
+        assertThat(publish.type()).isEqualTo(RawMqttClient.PUBLISH);
+        assertThat(publish.qos()).isEqualTo(2);
+        assertThat(publish.dup()).isEqualTo(dup);
+        assertThat(publish.payload(true)).isEqualTo(payload);
+        return publish;
+    }
+
+    private void publishOut(Mqtt5BlockingClient pub, String payload) {
+        pub.publishWith().topic("out/x").qos(MqttQos.EXACTLY_ONCE).payload(payload.getBytes(StandardCharsets.UTF_8))
+                .send();
+    }
+
+    @Test
+    void afterPubrecAReconnectResendsPubrelNotThePublish() throws Exception {
+        Mqtt5BlockingClient pub = mqtt.v5("pub");
+        int packetId;
+        try (RawMqttClient sub = rawSubscriber("out-sub", true)) {
+            publishOut(pub, "m1");
+            packetId = expectPublish(sub, "m1", false).publishId();
+            sub.reply(PUBREC, packetId);
+            expectReply(sub, PUBREL, packetId, 0);
+        } // dropped before PUBCOMP
+        try (RawMqttClient sub = rawSubscriber("out-sub", false)) {
+            assertThat(sub.sessionPresent()).isTrue();
+            expectReply(sub, PUBREL, packetId, 0);
+            publishOut(pub, "m2"); // m1 is not in the queue any more: m2 comes next, with an id not awaiting PUBCOMP
+            RawMqttClient.Packet second = expectPublish(sub, "m2", false);
+            assertThat(second.publishId()).isNotEqualTo(packetId);
+            sub.reply(PUBCOMP, packetId);
+            sub.reply(PUBREC, second.publishId());
+            expectReply(sub, PUBREL, second.publishId(), 0);
+            sub.reply(PUBCOMP, second.publishId());
+            // A PUBREC for an id the broker does not know gets PUBREL 0x92.
+            sub.reply(PUBREC, 999);
+            expectReply(sub, PUBREL, 999, 0x92);
+        }
+        pub.disconnect();
+    }
+
+    @Test
+    void aQos2MessageNotYetPubrecdIsResentWithDupAndTheSamePacketId() throws Exception {
+        Mqtt5BlockingClient pub = mqtt.v5("pub");
+        int packetId;
+        try (RawMqttClient sub = rawSubscriber("dup-sub", true)) {
+            publishOut(pub, "m0"); // completed, so that m1 does not have the id a new connection would take first
+            int first = expectPublish(sub, "m0", false).publishId();
+            sub.reply(PUBREC, first);
+            expectReply(sub, PUBREL, first, 0);
+            sub.reply(PUBCOMP, first);
+            publishOut(pub, "m1");
+            packetId = expectPublish(sub, "m1", false).publishId();
+            assertThat(packetId).isNotEqualTo(first);
+        } // dropped before PUBREC
+        try (RawMqttClient sub = rawSubscriber("dup-sub", false)) {
+            RawMqttClient.Packet again = expectPublish(sub, "m1", true);
+            assertThat(again.publishId()).isEqualTo(packetId);
+            sub.reply(PUBREC, packetId);
+            expectReply(sub, PUBREL, packetId, 0);
+            sub.reply(PUBCOMP, packetId);
+            publishOut(pub, "m2");
+            expectPublish(sub, "m2", false);
+        }
+        pub.disconnect();
+    }
+
+    @Test
+    void aPubrecWithAnErrorReasonEndsTheDelivery() throws Exception {
+        Mqtt5BlockingClient pub = mqtt.v5("pub");
+        try (RawMqttClient sub = rawSubscriber("refusing-sub", true)) {
+            publishOut(pub, "refused");
+            int packetId = expectPublish(sub, "refused", false).publishId();
+            sub.reply(PUBREC, packetId, 0x80);
+            publishOut(pub, "next"); // no PUBREL for the refused one, and it is not sent again
+            RawMqttClient.Packet next = sub.read();
+            assertThat(next.type()).isEqualTo(RawMqttClient.PUBLISH);
+            assertThat(next.payload(true)).isEqualTo("next");
+        }
+        try (RawMqttClient sub = rawSubscriber("refusing-sub", false)) {
+            // "next" was never answered, so it comes again; "refused" does not.
+            expectPublish(sub, "next", true);
+        }
+        pub.disconnect();
+    }
+
+    @Test
+    void pahoV3AndV5ReceiveAtTheMinimumOfPublishedAndGrantedQos() throws Exception {
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        org.eclipse.paho.client.mqttv3.MqttClient v3 = new org.eclipse.paho.client.mqttv3.MqttClient(
+                "tcp://127.0.0.1:" + mqtt.port(), "paho3", new MemoryPersistence());
+        v3.connect();
+        v3.subscribe("paho/q2", 2, (topic, message) -> received.add("v3 " + message + "@" + message.getQos()));
+        v3.subscribe("paho/q1", 1, (topic, message) -> received.add("v3 " + message + "@" + message.getQos()));
+        org.eclipse.paho.mqttv5.client.MqttClient v5 = new org.eclipse.paho.mqttv5.client.MqttClient(
+                "tcp://127.0.0.1:" + mqtt.port(), "paho5",
+                new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+        v5.connect();
+        v5.subscribe(new MqttSubscription[] {new MqttSubscription("paho/q2", 2)},
+                new IMqttMessageListener[] {(topic, message) -> received.add("v5 " + message + "@"
+                        + message.getQos())});
+
+        v3.publish("paho/q2", "a".getBytes(StandardCharsets.UTF_8), 2, false); // Paho v3 publishing at QoS 2
+        assertThat(List.of(received.poll(5, TimeUnit.SECONDS), received.poll(5, TimeUnit.SECONDS)))
+                .containsExactlyInAnyOrder("v3 a@2", "v5 a@2");
+        v5.publish("paho/q2", "b".getBytes(StandardCharsets.UTF_8), 1, false); // published at 1: delivered at 1
+        assertThat(List.of(received.poll(5, TimeUnit.SECONDS), received.poll(5, TimeUnit.SECONDS)))
+                .containsExactlyInAnyOrder("v3 b@1", "v5 b@1");
+        v5.publish("paho/q1", "c".getBytes(StandardCharsets.UTF_8), 2, false); // granted 1: delivered at 1
+        assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("v3 c@1");
+        v3.disconnect();
+        v3.close();
+        v5.disconnect();
+        v5.close();
+    }
+
+    @Test
+    void v5ConnackLeavesMaximumQosOutAndAQos2WillIsAccepted() throws Exception {
+        Mqtt5BlockingClient client = MqttClient.builder().useMqttVersion5().identifier("will2")
+                .serverHost("127.0.0.1").serverPort(mqtt.port()).buildBlocking();
+        Mqtt5ConnAck ack = client.connectWith().willPublish().topic("wills/will2").qos(MqttQos.EXACTLY_ONCE)
+                .payload("gone".getBytes(StandardCharsets.UTF_8)).applyWillPublish().send();
+        assertThat(ack.getRestrictions().getMaximumQos()).isEqualTo(MqttQos.EXACTLY_ONCE);
+        client.disconnect();
     }
 }
