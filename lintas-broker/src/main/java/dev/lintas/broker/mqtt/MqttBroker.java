@@ -48,6 +48,7 @@ public final class MqttBroker {
     private final RetainedStore retained;
     private final MqttSettings settings;
     private final MqttDrops drops;
+    private final MqttSharedGroups shared;
     /** Wills waiting out their v5 Will Delay Interval, by client id. */
     private final ConcurrentHashMap<String, PendingWill> pendingWills = new ConcurrentHashMap<>();
     /** The QoS 2 state of each live session, by session queue name (unique to one session). */
@@ -81,6 +82,7 @@ public final class MqttBroker {
         this.retained = new RetainedStore(clock);
         this.settings = settings;
         this.drops = drops;
+        this.shared = new MqttSharedGroups(host, settings);
     }
 
     public MqttSettings settings() {
@@ -169,11 +171,42 @@ public final class MqttBroker {
         host.publish(message);
     }
 
-    /** Records and binds a subscription; returns the QoS granted, which is the one requested. */
+    /**
+     * Records and binds a subscription, or joins a shared subscription's group; returns the QoS granted, which is the
+     * one requested. A {@code $share/} filter must have been checked with {@link MqttSharedGroups.Shared#valid()}.
+     */
     int subscribe(Session<MqttHandler> session, String filter, int requestedQos) {
+        MqttSharedGroups.Shared group = MqttSharedGroups.Shared.parse(filter);
+        if (group != null) {
+            shared.join(group, session.queue());
+        } else {
+            host.bind(binding(session, filter), null);
+        }
         session.subscribe(filter, SubscriptionOptions.qos(requestedQos));
-        host.bind(binding(session, filter), null);
         return requestedQos;
+    }
+
+    /** Starts taking messages from a shared subscription's queue as one of its competing consumers. */
+    Subscription consumeShared(Session<MqttHandler> session, MqttSharedGroups.Shared group, Consumer consumer,
+            int window) {
+        return host.queue(group.queue(), null)
+                .consume(consumer, ConsumeOptions.manualAck("mqtt-" + session.clientId(), window));
+    }
+
+    /** The shared subscription groups that have members, each with its queue. */
+    public int sharedGroups() {
+        return shared.groups();
+    }
+
+    /** Whether a connection holds the client's session now. */
+    public boolean connected(String clientId) {
+        return sessions.find(clientId).filter(session -> sessions.state(session) == Session.State.CONNECTED)
+                .isPresent();
+    }
+
+    /** The connection holding the session now, or null. */
+    MqttHandler holder(Session<MqttHandler> session) {
+        return sessions.holder(session);
     }
 
     /** The retained messages a new subscription to {@code filter} receives. */
@@ -186,7 +219,12 @@ public final class MqttBroker {
         if (session.unsubscribe(filter) == null) {
             return false;
         }
-        host.unbind(binding(session, filter), null);
+        MqttSharedGroups.Shared group = MqttSharedGroups.Shared.parse(filter);
+        if (group != null) {
+            shared.leave(group, session.queue());
+        } else {
+            host.unbind(binding(session, filter), null);
+        }
         return true;
     }
 
@@ -211,10 +249,7 @@ public final class MqttBroker {
             previous.timer.cancel(false); // Left by a connection that a newer one replaced.
         }
         pending.timer = timer.schedule(() -> {
-            boolean reconnected = sessions.find(clientId)
-                    .filter(session -> sessions.state(session) == Session.State.CONNECTED)
-                    .isPresent();
-            if (pendingWills.remove(clientId, pending) && !reconnected) {
+            if (pendingWills.remove(clientId, pending) && !connected(clientId)) {
                 publishWill(clientId, will);
             }
         }, delay, TimeUnit.MILLISECONDS);
@@ -246,7 +281,8 @@ public final class MqttBroker {
     static int deliveryQos(Session<?> session, String topic, int publishedQos) {
         int best = -1;
         for (Map.Entry<String, SubscriptionOptions> entry : session.subscriptions().entrySet()) {
-            if (matches(entry.getKey(), topic)) {
+            // A shared subscription's messages come through its own queue, with its own QoS.
+            if (MqttSharedGroups.Shared.parse(entry.getKey()) == null && matches(entry.getKey(), topic)) {
                 best = Math.max(best, entry.getValue().qos());
             }
         }
@@ -300,6 +336,12 @@ public final class MqttBroker {
 
     private void deleteQueue(Session<?> session) {
         host.deleteQueue(session.queue(), false, false, null);
+        for (String filter : session.subscriptions().keySet()) {
+            MqttSharedGroups.Shared group = MqttSharedGroups.Shared.parse(filter);
+            if (group != null) {
+                shared.leave(group, session.queue());
+            }
+        }
         drops.forget(session.queue());
         states.remove(session.queue());
     }

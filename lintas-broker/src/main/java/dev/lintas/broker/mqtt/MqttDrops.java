@@ -37,7 +37,8 @@ public final class MqttDrops implements QueueJournal {
 
     @Override
     public void removed(String queue, Message message, RemovalReason reason) {
-        if (reason == RemovalReason.MAXLEN && queue.startsWith(MqttBroker.SESSION_QUEUE_PREFIX)) {
+        if (reason == RemovalReason.MAXLEN && (queue.startsWith(MqttBroker.SESSION_QUEUE_PREFIX)
+                || queue.startsWith(MqttSharedGroups.QUEUE_PREFIX))) {
             dropped.increment();
             if (logged.add(queue)) {
                 log.warn("mqtt session queue '{}' is full: dropping its oldest messages (drop-head); logged once "

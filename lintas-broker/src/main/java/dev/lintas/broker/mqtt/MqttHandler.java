@@ -7,6 +7,7 @@ import dev.lintas.broker.core.MqttTopics;
 import dev.lintas.broker.core.Session;
 import dev.lintas.broker.core.SessionRegistry;
 import dev.lintas.broker.core.Subscription;
+import dev.lintas.broker.core.SubscriptionOptions;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -19,6 +20,7 @@ import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
@@ -29,6 +31,8 @@ import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
+import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.codec.mqtt.MqttSubAckPayload;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
@@ -66,6 +70,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     /** The session's QoS 2 packet ids, kept by the broker across connections. */
     private MqttSessionState sessionState;
     private Subscription subscription;
+    /** The shared subscriptions this connection competes in, each with its own core subscription. */
+    private final MqttSharedMembers shared = new MqttSharedMembers();
     private long expiryMillis;
     /** The will from CONNECT; cleared by a normal DISCONNECT, published by the cleanup otherwise. */
     private MqttBroker.Will will;
@@ -202,7 +208,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             ackProperties.add(new MqttProperties.IntegerProperty(
                     MqttProperties.MqttPropertyType.RECEIVE_MAXIMUM.value(), broker.settings().receiveMaximum()));
             ackProperties.add(new MqttProperties.IntegerProperty(
-                    MqttProperties.MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE.value(), 0));
+                    MqttProperties.MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE.value(), 1));
             ackProperties.add(new MqttProperties.IntegerProperty(
                     MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE.value(), 0));
             ackProperties.add(new MqttProperties.IntegerProperty(
@@ -241,10 +247,50 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         for (int packetId : sessionState.awaitingComplete()) { // The client has these: only PUBREL is re-sent.
             ctx.write(pubReply(MqttMessageType.PUBREL, packetId, MqttPubReplyMessageVariableHeader.REASON_CODE_OK));
         }
+        writeHeld();
         ctx.flush();
         // After CONNACK: deliveries are handed to this event loop, so they are written after it.
         subscription = broker.consume(session, this, window);
+        for (String filter : session.subscriptions().keySet()) {
+            MqttSharedGroups.Shared group = MqttSharedGroups.Shared.parse(filter);
+            if (group != null) {
+                joinShared(filter, group);
+            }
+        }
         updateFlow();
+    }
+
+    /** Competes for the messages of a shared subscription's queue, unless this connection does already. */
+    private void joinShared(String filter, MqttSharedGroups.Shared group) {
+        shared.join(filter, group, member -> {
+            Subscription joined = broker.consumeShared(session, group,
+                    delivery -> ctx.executor().execute(() -> sendShared(member, delivery)), window);
+            if (paused) {
+                joined.pause();
+            }
+            return joined;
+        });
+    }
+
+    /** Re-sends, with DUP and their packet ids, the QoS 2 messages the session holds for its client; any thread. */
+    void resendHeld() {
+        ctx.executor().execute(() -> {
+            writeHeld();
+            ctx.flush();
+        });
+    }
+
+    private void writeHeld() {
+        if (state != MqttConnection.CONNECTED) {
+            return;
+        }
+        for (MqttInFlight.Outgoing held : sessionState.takeHeld()) {
+            if (inFlight.free(held.packetId())) {
+                write(held.topic(), 2, false, true, held.message(), -1, null, held.packetId());
+            } else {
+                sessionState.hold(held); // Its id was taken meanwhile (a takeover race): at the next reconnect.
+            }
+        }
     }
 
     @Override
@@ -268,10 +314,14 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                 || inFlight.size() + sessionState.awaitingCompleteCount() >= window;
         if (blocked != paused) {
             paused = blocked;
-            if (blocked) {
-                subscription.pause();
-            } else {
-                subscription.resume();
+            List<Subscription> all = new ArrayList<>(shared.subscriptions());
+            all.add(subscription);
+            for (Subscription each : all) {
+                if (blocked) {
+                    each.pause();
+                } else {
+                    each.resume();
+                }
             }
         }
     }
@@ -345,17 +395,39 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         if (state != MqttConnection.CONNECTED) {
             return; // The queue takes it back when the subscription closes.
         }
-        Message message = delivery.message();
-        String topic = MqttTopics.toMqttTopic(message.routingKey());
-        int published = message.properties().get(MqttBroker.QOS) instanceof Integer q ? q : 1;
-        int qos = topic == null ? -1 : MqttBroker.deliveryQos(session, topic, published);
-        if (qos < 0) {
-            subscription.ack(delivery.tag(), false); // No MQTT form, or unsubscribed since it was queued.
+        String topic = MqttTopics.toMqttTopic(delivery.message().routingKey());
+        int qos = topic == null ? -1 : MqttBroker.deliveryQos(session, topic, publishedQos(delivery.message()));
+        forward(delivery, subscription, topic, qos);
+    }
+
+    /** A delivery from a shared subscription's queue, at that subscription's QoS (not the session's own filters). */
+    private void sendShared(MqttSharedMembers.Member member, Delivery delivery) {
+        if (state != MqttConnection.CONNECTED) {
+            return; // The group's queue takes it back when the subscription closes.
+        }
+        if (!member.active) {
+            member.subscription.nack(delivery.tag(), false, true); // Unsubscribed: it goes to another member.
             return;
         }
+        SubscriptionOptions options = session.subscriptions().get(member.filter);
+        String topic = MqttTopics.toMqttTopic(delivery.message().routingKey());
+        int qos = topic == null || options == null ? -1 : Math.min(options.qos(), publishedQos(delivery.message()));
+        forward(delivery, member.subscription, topic, qos);
+    }
+
+    private static int publishedQos(Message message) {
+        return message.properties().get(MqttBroker.QOS) instanceof Integer q ? q : 1;
+    }
+
+    private void forward(Delivery delivery, Subscription from, String topic, int qos) {
+        if (qos < 0) {
+            from.ack(delivery.tag(), false); // No MQTT form, or unsubscribed since it was queued.
+            return;
+        }
+        Message message = delivery.message();
         // A QoS 2 message sent before the last connection ended keeps its packet id, so the client sees the duplicate.
         int packetId = qos == 2 && delivery.redelivered() ? sessionState.resendId(message.id()) : -1;
-        write(topic, qos, false, delivery.redelivered(), message, delivery.tag(), subscription, packetId);
+        write(topic, qos, false, delivery.redelivered(), message, delivery.tag(), from, packetId);
     }
 
     /**
@@ -440,22 +512,25 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         List<String> granted = new ArrayList<>();
         for (MqttTopicSubscription sub : wanted) {
             String filter = sub.topicFilter();
-            if (filter.startsWith("$share/")) {
-                codes.add(version == MqttVersion.MQTT_5 ? 0x9E : 0x80); // Shared subscriptions: not yet.
-            } else if (!MqttBroker.validFilter(filter)) {
+            MqttSharedGroups.Shared group = MqttSharedGroups.Shared.parse(filter);
+            if (group != null ? !group.valid() : !MqttBroker.validFilter(filter)) {
                 codes.add(version == MqttVersion.MQTT_5 ? 0x8F : 0x80);
             } else {
                 int qos = broker.subscribe(session, filter, sub.qualityOfService().value());
                 codes.add(qos);
-                granted.add(filter);
+                if (group == null) {
+                    granted.add(filter);
+                } else {
+                    joinShared(filter, group); // No retained messages for a shared subscription (MQTT 5 4.8.2).
+                }
             }
         }
-        MqttMessageBuilders.SubAckBuilder ack = MqttMessageBuilders.subAck()
-                .packetId(msg.idAndPropertiesVariableHeader().messageId());
-        for (int code : codes) {
-            ack.addGrantedQos(MqttQoS.valueOf(code));
-        }
-        ctx.writeAndFlush(ack.build());
+        // Built by hand: the builder takes MqttQoS values only, which have no v5 reason codes such as 0x8F.
+        ctx.writeAndFlush(new MqttSubAckMessage(
+                new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                new MqttMessageIdAndPropertiesVariableHeader(msg.idAndPropertiesVariableHeader().messageId(),
+                        MqttProperties.NO_PROPERTIES),
+                new MqttSubAckPayload(codes)));
         for (String filter : granted) {
             int qos = session.subscriptions().get(filter).qos();
             for (Message message : broker.retained(filter)) {
@@ -472,6 +547,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         MqttMessageBuilders.UnsubAckBuilder ack = MqttMessageBuilders.unsubAck()
                 .packetId(msg.idAndPropertiesVariableHeader().messageId());
         for (String filter : msg.payload().topics()) {
+            shared.retire(filter);
             boolean existed = broker.unsubscribe(session, filter);
             if (version == MqttVersion.MQTT_5) {
                 ack.addReasonCode(existed ? (short) 0x00 : (short) 0x11);
@@ -523,22 +599,47 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     public void channelInactive(ChannelHandlerContext ctx) {
         state = MqttConnection.CLOSED;
         if (inFlight != null) {
-            // Unanswered QoS 2 deliveries go back to the queue below; their re-send will keep its packet id.
-            sessionState.unanswered(inFlight.clear().stream()
-                    .filter(sent -> sent.qos() == 2 && sent.tag() >= 0).toList());
+            keepUnansweredQos2();
         }
         if (subscription != null) {
             subscription.close();
             subscription = null; // Writes that complete after this are not acknowledged: close() requeued them.
         }
+        shared.closeAll();
         if (session != null) {
             if (will != null) { // Before the session detaches, so that it is published before the session ends.
                 broker.connectionEnded(clientId, will, expiryMillis, ctx.executor());
                 will = null;
             }
             broker.disconnected(session, this, expiryMillis);
+            MqttHandler next = broker.holder(session);
+            if (sessionState.heldCount() > 0 && next != null && next != this) {
+                next.resendHeld(); // A takeover: the connection that took the session over completes them.
+            }
         }
         ctx.fireChannelInactive();
+    }
+
+    /**
+     * QoS 2 PUBLISH packets the client has not answered when the connection ends. One from the session's own queue
+     * goes back to it when the subscription closes, and its packet id is kept for the re-send. Any other (from a
+     * shared subscription's queue, or a retained message) is taken over by the session: it must be completed with
+     * this client and never go to another member (MQTT 5 4.8.2), so it is acknowledged to its queue and held.
+     */
+    private void keepUnansweredQos2() {
+        List<MqttInFlight.Outgoing> requeued = new ArrayList<>();
+        for (MqttInFlight.Outgoing sent : inFlight.clear()) {
+            if (sent.qos() != 2) {
+                continue;
+            }
+            if (sent.tag() >= 0 && sent.from() == subscription) {
+                requeued.add(sent);
+            } else {
+                sent.settle();
+                sessionState.hold(sent);
+            }
+        }
+        sessionState.unanswered(requeued);
     }
 
     private MqttMessage disconnect(MqttReasonCodes.Disconnect reason) {

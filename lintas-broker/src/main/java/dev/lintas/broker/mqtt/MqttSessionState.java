@@ -2,6 +2,7 @@ package dev.lintas.broker.mqtt;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,11 @@ import java.util.Set;
  * the queue: their packet ids by message id, so that the re-send carries the same id and a client that did get the
  * first one recognises the duplicate.
  * <p>
+ * Held: QoS 2 messages from a shared subscription's queue that were sent to this session's client and not yet
+ * PUBREC'd when its connection ended. MQTT 5 (4.8.2) says such a message is completed with that client when it
+ * reconnects and is never sent to another member; so it is taken out of the group's queue and kept here, with its
+ * packet id, and re-sent (DUP, same id) when the session resumes. If the session ends first, it is dropped.
+ * <p>
  * Thread-safe: the connection holding the session uses it from its event loop, but during a takeover the connection
  * that is going may still touch it, so every method locks.
  */
@@ -31,6 +37,7 @@ final class MqttSessionState {
     private final Set<Integer> awaitingComplete = new LinkedHashSet<>();
     private final Map<Long, Integer> resendIds = new HashMap<>();
     private final Set<Integer> reservedForResend = new HashSet<>();
+    private final Map<Integer, MqttInFlight.Outgoing> held = new LinkedHashMap<>();
 
     /**
      * An incoming QoS 2 PUBLISH with {@code packetId}: returns true if the id is new (publish it, then answer PUBREC),
@@ -103,6 +110,23 @@ final class MqttSessionState {
 
     /** Whether a new PUBLISH must not take {@code packetId}: it awaits PUBCOMP, or is kept for a re-send. */
     synchronized boolean reserves(int packetId) {
-        return awaitingComplete.contains(packetId) || reservedForResend.contains(packetId);
+        return awaitingComplete.contains(packetId) || reservedForResend.contains(packetId)
+                || held.containsKey(packetId);
+    }
+
+    /** Keeps a QoS 2 PUBLISH that must be completed with this session's client; see the class comment. */
+    synchronized void hold(MqttInFlight.Outgoing outgoing) {
+        held.put(outgoing.packetId(), outgoing);
+    }
+
+    /** Takes every held PUBLISH, oldest first, to re-send. */
+    synchronized List<MqttInFlight.Outgoing> takeHeld() {
+        List<MqttInFlight.Outgoing> all = List.copyOf(held.values());
+        held.clear();
+        return all;
+    }
+
+    synchronized int heldCount() {
+        return held.size();
     }
 }

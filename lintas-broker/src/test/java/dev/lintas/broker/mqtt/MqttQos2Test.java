@@ -164,10 +164,7 @@ class MqttQos2Test {
     private RawMqttClient rawSubscriber(String clientId, boolean cleanStart) throws Exception {
         RawMqttClient client = RawMqttClient.connect(mqtt.port(), clientId, true, cleanStart, 300, 0);
         if (cleanStart) {
-            client.subscribe(1, "out/#", 2);
-            RawMqttClient.Packet subAck = client.read();
-            assertThat(subAck.type()).isEqualTo(RawMqttClient.SUBACK);
-            assertThat(subAck.body()[subAck.body().length - 1]).isEqualTo((byte) 2); // granted QoS 2
+            assertThat(client.subscribeAndWait(1, "out/#", 2)).isEqualTo(2); // granted QoS 2
         }
         return client;
     }

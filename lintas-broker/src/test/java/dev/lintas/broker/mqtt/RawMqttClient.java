@@ -165,6 +165,16 @@ final class RawMqttClient implements AutoCloseable {
         send(0x82, body.toByteArray());
     }
 
+    /** Subscribes to one filter and returns the SUBACK's return code: the QoS granted, or a failure code. */
+    int subscribeAndWait(int packetId, String filter, int qos) throws IOException {
+        subscribe(packetId, filter, qos);
+        Packet subAck = read();
+        if (subAck.type() != SUBACK) {
+            throw new IOException("expected SUBACK, got packet type " + subAck.type());
+        }
+        return subAck.body()[subAck.body().length - 1] & 0xFF;
+    }
+
     /** A PUBACK, PUBREC, PUBREL or PUBCOMP with no reason code. */
     void reply(int type, int packetId) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
