@@ -508,6 +508,11 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
 
     private void subscribe(MqttSubscribeMessage msg) {
         List<MqttTopicSubscription> wanted = msg.payload().topicSubscriptions();
+        if (wanted.stream().anyMatch(sub -> sub.option().isNoLocal()
+                && MqttSharedGroups.Shared.parse(sub.topicFilter()) != null)) {
+            close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), "No Local on a shared subscription");
+            return;
+        }
         List<Integer> codes = new ArrayList<>(wanted.size());
         List<String> granted = new ArrayList<>();
         for (MqttTopicSubscription sub : wanted) {

@@ -177,6 +177,17 @@ class MqttSharedSubscriptionTest {
     }
 
     @Test
+    void noLocalOnASharedSubscriptionIsAProtocolError() throws Exception {
+        try (RawMqttClient v5 = RawMqttClient.connect(mqtt.port(), "v5", true, true, 0, 0)) {
+            v5.subscribe(1, "$share/g/t", 0x04 | 1); // options: No Local, QoS 1
+            RawMqttClient.Packet disconnect = v5.read();
+            assertThat(disconnect.type()).isEqualTo(RawMqttClient.DISCONNECT);
+            assertThat(disconnect.reasonCode()).isEqualTo(0x82);
+            assertThat(v5.closedByBroker()).isTrue();
+        }
+    }
+
+    @Test
     void retainedMessagesAreNotSentForASharedSubscription() {
         Mqtt5BlockingClient pub = mqtt.v5("pub");
         pub.publishWith().topic("r/1").qos(MqttQos.AT_LEAST_ONCE).retain(true).payload(bytes("retained")).send();
