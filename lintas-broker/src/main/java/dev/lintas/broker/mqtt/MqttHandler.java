@@ -75,12 +75,10 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     private long expiryMillis;
     /** The will from CONNECT; cleared by a normal DISCONNECT, published by the cleanup otherwise. */
     private MqttBroker.Will will;
-    /** Outgoing QoS 1 and 2 messages awaiting PUBACK or PUBREC; created with the session. */
+    /** The outgoing QoS 1 and 2 exchanges, and the pause of the core subscriptions; created with the session. */
+    private MqttOutgoing outgoing;
+    /** Outgoing QoS 1 and 2 messages awaiting PUBACK or PUBREC: {@code outgoing}'s. */
     private MqttInFlight inFlight;
-    /** The most outgoing QoS 1 and 2 messages unfinished at once (until PUBACK or PUBCOMP). */
-    private int window;
-    /** Whether the core subscription is paused, by {@link #updateFlow}. */
-    private boolean paused;
 
     MqttHandler(MqttBroker broker) {
         this.broker = broker;
@@ -119,11 +117,24 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         switch (type) {
             case CONNECT -> close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), "second CONNECT");
             case PUBLISH -> publish((MqttPublishMessage) msg);
-            case PUBACK -> pubAck(((MqttPubAckMessage) msg).variableHeader().messageId());
+            case PUBACK -> {
+                outgoing.pubAck(((MqttPubAckMessage) msg).variableHeader().messageId());
+                updateFlow();
+            }
             case PUBREL -> pubRel(packetId(msg));
-            case PUBREC -> pubRec(packetId(msg), msg.variableHeader() instanceof MqttPubReplyMessageVariableHeader
-                    header ? header.reasonCode() & 0xFF : 0);
-            case PUBCOMP -> pubComp(packetId(msg));
+            case PUBREC -> {
+                MqttMessage release = outgoing.pubRec(packetId(msg),
+                        msg.variableHeader() instanceof MqttPubReplyMessageVariableHeader header
+                                ? header.reasonCode() & 0xFF : 0);
+                if (release != null) {
+                    ctx.writeAndFlush(release);
+                }
+                updateFlow();
+            }
+            case PUBCOMP -> {
+                outgoing.pubComp(packetId(msg));
+                updateFlow();
+            }
             case SUBSCRIBE -> subscribe((MqttSubscribeMessage) msg);
             case UNSUBSCRIBE -> unsubscribe((MqttUnsubscribeMessage) msg);
             case PINGREQ -> ctx.writeAndFlush(MqttMessage.PINGRESP);
@@ -198,7 +209,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             }
         }
         clientId = requested;
-        window = broker.settings().deliveryWindow();
+        int window = broker.settings().deliveryWindow();
         if (v5) {
             MqttProperties properties = msg.variableHeader().properties();
             expiryMillis = intProperty(properties, MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL, 0);
@@ -235,7 +246,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         SessionRegistry.Connected<MqttHandler> connected = broker.connect(clientId, this, cleanStart, expiryMillis);
         session = connected.session();
         sessionState = broker.state(session);
-        inFlight = new MqttInFlight(sessionState);
+        outgoing = new MqttOutgoing(sessionState, Math.max(1, window));
+        inFlight = outgoing.inFlight();
         will = requestedWill;
         state = MqttConnection.CONNECTED;
         int keepAlive = msg.variableHeader().keepAliveTimeSeconds();
@@ -243,14 +255,11 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                 ? new IdleStateHandler(0, 0, 0)
                 : new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
         ctx.writeAndFlush(connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED, connected.present(), ackProperties));
-        window = Math.max(1, window);
-        for (int packetId : sessionState.awaitingComplete()) { // The client has these: only PUBREL is re-sent.
-            ctx.write(pubReply(MqttMessageType.PUBREL, packetId, MqttPubReplyMessageVariableHeader.REASON_CODE_OK));
-        }
+        outgoing.releasesToResend().forEach(ctx::write);
         writeHeld();
         ctx.flush();
         // After CONNACK: deliveries are handed to this event loop, so they are written after it.
-        subscription = broker.consume(session, this, window);
+        subscription = broker.consume(session, this, Math.max(1, window));
         for (String filter : session.subscriptions().keySet()) {
             MqttSharedGroups.Shared group = MqttSharedGroups.Shared.parse(filter);
             if (group != null) {
@@ -264,8 +273,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     private void joinShared(String filter, MqttSharedGroups.Shared group) {
         shared.join(filter, group, member -> {
             Subscription joined = broker.consumeShared(session, group,
-                    delivery -> ctx.executor().execute(() -> sendShared(member, delivery)), window);
-            if (paused) {
+                    delivery -> ctx.executor().execute(() -> sendShared(member, delivery)), outgoing.window());
+            if (outgoing.paused()) {
                 joined.pause();
             }
             return joined;
@@ -299,30 +308,11 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         ctx.fireChannelWritabilityChanged();
     }
 
-    /**
-     * Pauses the core subscription while the channel's outbound buffer is above its high-water mark (write
-     * backpressure: what is already on its way is bounded by the window, since even QoS 0 deliveries stay
-     * unacknowledged until written), and while the client holds a full window of QoS 1 and 2 messages. The core's
-     * prefetch counts deliveries until PUBACK or PUBREC; this also counts the QoS 2 ones awaiting PUBCOMP, which the
-     * client's Receive Maximum covers too.
-     */
     private void updateFlow() {
-        if (subscription == null || state != MqttConnection.CONNECTED) {
-            return;
-        }
-        boolean blocked = !ctx.channel().isWritable()
-                || inFlight.size() + sessionState.awaitingCompleteCount() >= window;
-        if (blocked != paused) {
-            paused = blocked;
+        if (subscription != null && state == MqttConnection.CONNECTED) {
             List<Subscription> all = new ArrayList<>(shared.subscriptions());
             all.add(subscription);
-            for (Subscription each : all) {
-                if (blocked) {
-                    each.pause();
-                } else {
-                    each.resume();
-                }
-            }
+            outgoing.updateFlow(ctx.channel().isWritable(), all);
         }
     }
 
@@ -366,7 +356,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(packetId).build());
         } else if (qos == 2) {
             sessionState.received(packetId);
-            ctx.writeAndFlush(pubReply(MqttMessageType.PUBREC, packetId,
+            ctx.writeAndFlush(MqttOutgoing.pubReply(MqttMessageType.PUBREC, packetId,
                     MqttPubReplyMessageVariableHeader.REASON_CODE_OK));
         }
     }
@@ -375,7 +365,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     private void pubRel(int packetId) {
         byte reason = sessionState.released(packetId) ? MqttReasonCodes.PubComp.SUCCESS.byteValue()
                 : MqttReasonCodes.PubComp.PACKET_IDENTIFIER_NOT_FOUND.byteValue();
-        ctx.writeAndFlush(pubReply(MqttMessageType.PUBCOMP, packetId, reason));
+        ctx.writeAndFlush(MqttOutgoing.pubReply(MqttMessageType.PUBCOMP, packetId, reason));
     }
 
     // ---- PUBLISH, broker to client
@@ -460,42 +450,6 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         } else {
             inFlight.add(new MqttInFlight.Outgoing(packetId, qos, tag, from, topic, message));
             ctx.writeAndFlush(publish);
-            updateFlow();
-        }
-    }
-
-    private void pubAck(int packetId) {
-        MqttInFlight.Outgoing sent = inFlight.answered(packetId, 1);
-        if (sent != null) {
-            sent.settle();
-            updateFlow();
-        }
-    }
-
-    /**
-     * The client has a QoS 2 message: the core delivery is acknowledged now, and only the packet id is kept, in the
-     * session, until PUBCOMP. A v5 reason code of 0x80 or more ends the delivery there. A PUBREC for an id that
-     * already awaits PUBCOMP is answered with PUBREL again; for an unknown id, with PUBREL 0x92 in v5.
-     */
-    private void pubRec(int packetId, int reasonCode) {
-        MqttInFlight.Outgoing sent = inFlight.answered(packetId, 2);
-        if (sent == null) {
-            byte reason = sessionState.isAwaitingComplete(packetId) ? MqttReasonCodes.PubRel.SUCCESS.byteValue()
-                    : MqttReasonCodes.PubRel.PACKET_IDENTIFIER_NOT_FOUND.byteValue();
-            ctx.writeAndFlush(pubReply(MqttMessageType.PUBREL, packetId, reason));
-            return;
-        }
-        sent.settle();
-        if (reasonCode < 0x80) {
-            sessionState.awaitComplete(packetId);
-            ctx.writeAndFlush(pubReply(MqttMessageType.PUBREL, packetId,
-                    MqttPubReplyMessageVariableHeader.REASON_CODE_OK));
-        }
-        updateFlow();
-    }
-
-    private void pubComp(int packetId) {
-        if (sessionState.completed(packetId)) {
             updateFlow();
         }
     }
@@ -603,8 +557,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = MqttConnection.CLOSED;
-        if (inFlight != null) {
-            keepUnansweredQos2();
+        if (outgoing != null) {
+            outgoing.connectionEnded(subscription);
         }
         if (subscription != null) {
             subscription.close();
@@ -625,41 +579,12 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         ctx.fireChannelInactive();
     }
 
-    /**
-     * QoS 2 PUBLISH packets the client has not answered when the connection ends. One from the session's own queue
-     * goes back to it when the subscription closes, and its packet id is kept for the re-send. Any other (from a
-     * shared subscription's queue, or a retained message) is taken over by the session: it must be completed with
-     * this client and never go to another member (MQTT 5 4.8.2), so it is acknowledged to its queue and held.
-     */
-    private void keepUnansweredQos2() {
-        List<MqttInFlight.Outgoing> requeued = new ArrayList<>();
-        for (MqttInFlight.Outgoing sent : inFlight.clear()) {
-            if (sent.qos() != 2) {
-                continue;
-            }
-            if (sent.tag() >= 0 && sent.from() == subscription) {
-                requeued.add(sent);
-            } else {
-                sent.settle();
-                sessionState.hold(sent);
-            }
-        }
-        sessionState.unanswered(requeued);
-    }
-
     private MqttMessage disconnect(MqttReasonCodes.Disconnect reason) {
         return disconnect(reason.byteValue());
     }
 
     private static MqttMessage disconnect(byte reason) {
         return MqttMessageBuilders.disconnect().reasonCode(reason).build();
-    }
-
-    /** PUBREC, PUBREL or PUBCOMP; the encoder leaves the reason code out for 3.1.1, and for v5 when it is 0. */
-    private static MqttMessage pubReply(MqttMessageType type, int packetId, byte reason) {
-        MqttQoS qos = type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
-        return new MqttMessage(new MqttFixedHeader(type, false, qos, false, 0),
-                new MqttPubReplyMessageVariableHeader(packetId, reason, MqttProperties.NO_PROPERTIES));
     }
 
     private static MqttConnAckMessage connAck(MqttConnectReturnCode code, boolean present, MqttProperties props) {
