@@ -13,6 +13,9 @@ import dev.lintas.broker.core.Subscription;
 import dev.lintas.broker.core.SubscriptionOptions;
 import dev.lintas.broker.core.VirtualHost;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -34,6 +37,8 @@ import java.util.function.LongSupplier;
  * Thread-safe: called from every connection's event loop; the core does the locking.
  */
 public final class MqttBroker {
+
+    private static final Logger log = LoggerFactory.getLogger(MqttBroker.class);
 
     /** The exchange MQTT publishes go to and sessions are bound to. */
     public static final String EXCHANGE = "amq.topic";
@@ -343,6 +348,11 @@ public final class MqttBroker {
             }
         }
         drops.forget(session.queue());
-        states.remove(session.queue());
+        MqttSessionState state = states.remove(session.queue());
+        if (state != null && state.heldCount() > 0) {
+            log.info("mqtt client '{}': its session ended with {} QoS 2 messages from shared subscriptions that were "
+                    + "sent to it and not acknowledged; they are dropped, never sent to another member (MQTT 5 "
+                    + "4.8.2)", session.clientId(), state.heldCount());
+        }
     }
 }

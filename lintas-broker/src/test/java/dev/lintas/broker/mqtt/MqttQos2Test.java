@@ -257,6 +257,29 @@ class MqttQos2Test {
     }
 
     @Test
+    void theClientsReceiveMaximumCountsQos2MessagesUntilPubcomp() throws Exception {
+        Mqtt5BlockingClient pub = mqtt.v5("pub");
+        try (RawMqttClient sub = RawMqttClient.connect(mqtt.port(), "small-window", true, true, 0, 2)) {
+            assertThat(sub.subscribeAndWait(1, "out/#", 2)).isEqualTo(2);
+            for (String payload : List.of("m1", "m2", "m3")) {
+                publishOut(pub, payload);
+            }
+            int first = expectPublish(sub, "m1", false).publishId();
+            int second = expectPublish(sub, "m2", false).publishId();
+            sub.reply(PUBREC, first);
+            sub.reply(PUBREC, second);
+            expectReply(sub, PUBREL, first, 0);
+            expectReply(sub, PUBREL, second, 0);
+            // Both still await PUBCOMP, so the window of 2 is full: the PINGRESP comes before any third PUBLISH.
+            sub.ping();
+            assertThat(sub.read().type()).isEqualTo(RawMqttClient.PINGRESP);
+            sub.reply(PUBCOMP, first);
+            expectPublish(sub, "m3", false);
+        }
+        pub.disconnect();
+    }
+
+    @Test
     void pahoV3AndV5ReceiveAtTheMinimumOfPublishedAndGrantedQos() throws Exception {
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
         org.eclipse.paho.client.mqttv3.MqttClient v3 = new org.eclipse.paho.client.mqttv3.MqttClient(

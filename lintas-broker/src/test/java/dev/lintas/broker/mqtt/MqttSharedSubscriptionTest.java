@@ -162,6 +162,27 @@ class MqttSharedSubscriptionTest {
     }
 
     @Test
+    void onATakeoverTheConnectionThatTookTheSessionOverCompletesTheHeldQos2Message() throws Exception {
+        Mqtt5BlockingClient pub = mqtt.v5("pub");
+        try (RawMqttClient first = RawMqttClient.connect(mqtt.port(), "a", true, true, 300, 0)) {
+            assertThat(first.subscribeAndWait(1, "$share/g/t/#", 2)).isEqualTo(2);
+            pub.publishWith().topic("t/1").qos(MqttQos.EXACTLY_ONCE).payload(bytes("held")).send();
+            RawMqttClient.Packet sent = first.read(); // never answered
+            // The first connection's end holds the message either before the second one's CONNECT is done (which then
+            // re-sends it) or after (and hands it to the second one): it arrives once either way.
+            try (RawMqttClient second = RawMqttClient.connect(mqtt.port(), "a", true, false, 300, 0)) {
+                assertThat(first.closedByBroker()).isTrue(); // taken over
+                RawMqttClient.Packet again = second.read();
+                assertThat(again.type()).isEqualTo(RawMqttClient.PUBLISH);
+                assertThat(again.dup()).isTrue();
+                assertThat(again.publishId()).isEqualTo(sent.publishId());
+                assertThat(again.payload(true)).isEqualTo("held");
+            }
+        }
+        pub.disconnect();
+    }
+
+    @Test
     void invalidShareNamesAndFiltersAreRefused() throws Exception {
         try (RawMqttClient v5 = RawMqttClient.connect(mqtt.port(), "v5", true, true, 0, 0);
                 RawMqttClient v3 = RawMqttClient.connect(mqtt.port(), "v3", false, true, 0, 0)) {

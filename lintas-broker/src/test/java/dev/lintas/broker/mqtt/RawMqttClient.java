@@ -23,6 +23,7 @@ final class RawMqttClient implements AutoCloseable {
     static final int PUBREL = 6;
     static final int PUBCOMP = 7;
     static final int SUBACK = 9;
+    static final int PINGRESP = 13;
     static final int DISCONNECT = 14;
 
     /** One packet as read: its type, the flags of its first byte, and what follows the remaining length. */
@@ -173,6 +174,10 @@ final class RawMqttClient implements AutoCloseable {
             throw new IOException("expected SUBACK, got packet type " + subAck.type());
         }
         return subAck.body()[subAck.body().length - 1] & 0xFF;
+    }
+
+    void ping() throws IOException {
+        send(0xC0, new byte[0]);
     }
 
     /** A PUBACK, PUBREC, PUBREL or PUBCOMP with no reason code. */
