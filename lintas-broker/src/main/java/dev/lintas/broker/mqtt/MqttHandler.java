@@ -415,8 +415,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             return;
         }
         Message message = delivery.message();
-        // A QoS 2 message sent before the last connection ended keeps its packet id, so the client sees the duplicate.
-        int packetId = qos == 2 && delivery.redelivered() ? sessionState.resendId(message.id()) : -1;
+        // A message sent before the last connection ended keeps its packet id, so the client sees the duplicate.
+        int packetId = qos > 0 && delivery.redelivered() ? sessionState.resendId(message.id()) : -1;
         write(topic, qos, false, delivery.redelivered(), message, delivery.tag(), from, packetId);
     }
 

@@ -108,21 +108,18 @@ final class MqttOutgoing {
     }
 
     /**
-     * The connection ended: decides the fate of the QoS 2 PUBLISH packets the client has not answered. One from the
+     * The connection ended: decides the fate of the PUBLISH packets the client has not answered. One from the
      * session's own queue ({@code own}) goes back to it when that subscription closes, and its packet id is kept for
-     * the re-send. Any other (from a shared subscription's queue, or a retained message) is taken over by the
-     * session: it must be completed with this client and never go to another member (MQTT 5 4.8.2), so it is
-     * acknowledged to its queue and held. Unanswered QoS 1 ones go back to their queues.
+     * the re-send (MQTT-4.4.0-1). A QoS 2 one from anywhere else (a shared subscription's queue, or a retained
+     * message) is taken over by the session: it must be completed with this client and never go to another member
+     * (MQTT 5 4.8.2), so it is acknowledged to its queue and held. Other QoS 1 ones go back to their queues.
      */
     void connectionEnded(Subscription own) {
         List<MqttInFlight.Outgoing> requeued = new ArrayList<>();
         for (MqttInFlight.Outgoing sent : inFlight.clear()) {
-            if (sent.qos() != 2) {
-                continue;
-            }
             if (sent.tag() >= 0 && sent.from() == own) {
                 requeued.add(sent);
-            } else {
+            } else if (sent.qos() == 2) {
                 sent.settle();
                 session.hold(sent);
             }

@@ -19,9 +19,9 @@ import java.util.Set;
  * <p>
  * Outgoing: the packet ids of QoS 2 messages the client has answered with PUBREC (the core delivery is acknowledged
  * then: the message is the client's) and that await PUBCOMP. A reconnect re-sends PUBREL for them, never the PUBLISH.
- * And for the QoS 2 messages that were sent but not yet PUBREC'd when the last connection ended, which went back to
- * the queue: their packet ids by message id, so that the re-send carries the same id and a client that did get the
- * first one recognises the duplicate.
+ * And for the QoS 1 and 2 messages from the session's queue that were sent but not yet PUBACK'd or PUBREC'd when the
+ * last connection ended, which went back to the queue: their packet ids by message id, so that the re-send carries
+ * the same id (MQTT-4.4.0-1) and a client that did get the first one recognises the duplicate.
  * <p>
  * Held: QoS 2 messages from a shared subscription's queue that were sent to this session's client and not yet
  * PUBREC'd when its connection ended. MQTT 5 (4.8.2) says such a message is completed with that client when it
@@ -85,7 +85,7 @@ final class MqttSessionState {
     }
 
     /**
-     * A connection ended with these QoS 2 PUBLISH packets unanswered, and their messages went back to the queue:
+     * A connection ended with these PUBLISH packets unanswered, and their messages went back to the queue:
      * remembers their packet ids for the re-send. Replaces what an earlier connection left, which was re-sent by now
      * or is no longer in the queue.
      */

@@ -238,6 +238,30 @@ class MqttQos2Test {
     }
 
     @Test
+    void aQos1MessageNotYetPubackedIsResentWithTheSamePacketIdToo() throws Exception {
+        Mqtt5BlockingClient pub = mqtt.v5("pub");
+        int packetId;
+        try (RawMqttClient sub = rawSubscriber("qos1-sub", true)) {
+            pub.publishWith().topic("out/x").qos(MqttQos.AT_LEAST_ONCE).payload("a".getBytes(StandardCharsets.UTF_8))
+                    .send();
+            int first = sub.read().publishId();
+            sub.reply(PUBACK, first);
+            pub.publishWith().topic("out/x").qos(MqttQos.AT_LEAST_ONCE).payload("b".getBytes(StandardCharsets.UTF_8))
+                    .send();
+            packetId = sub.read().publishId();
+            assertThat(packetId).isNotEqualTo(first);
+        } // dropped before PUBACK
+        try (RawMqttClient sub = rawSubscriber("qos1-sub", false)) {
+            RawMqttClient.Packet again = sub.read();
+            assertThat(again.qos()).isEqualTo(1);
+            assertThat(again.dup()).isTrue();
+            assertThat(again.payload(true)).isEqualTo("b");
+            assertThat(again.publishId()).isEqualTo(packetId);
+        }
+        pub.disconnect();
+    }
+
+    @Test
     void aPubrecWithAnErrorReasonEndsTheDelivery() throws Exception {
         Mqtt5BlockingClient pub = mqtt.v5("pub");
         try (RawMqttClient sub = rawSubscriber("refusing-sub", true)) {
