@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param maxQueuedMessages the most messages a session's queue holds waiting for its client (offline, or slower
  *        than the publishers); past it the oldest are dropped (drop-head), counted and logged once per session
  * @param deliveryWindow the most messages handed to one connection and not yet settled: QoS 1 ones until PUBACK,
- *        QoS 0 ones until written to the socket. The client's v5 Receive Maximum lowers it further.
+ *        QoS 2 ones until PUBCOMP, QoS 0 ones until written to the socket. The client's v5 Receive Maximum lowers it
+ *        further.
  * @param receiveMaximum the most incoming QoS 1 and 2 PUBLISH packets one session may have unfinished (QoS 2 ones
  *        until PUBREL): the Receive Maximum the v5 CONNACK advertises. A v5 client that goes past it is disconnected
  *        with 0x93.

@@ -6,6 +6,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
@@ -52,30 +53,49 @@ class MqttSharedSubscriptionTest {
     }
 
     @Test
-    void eachMessageGoesToExactlyOneMemberInTurnWithV5And311Members() {
-        Queue<String> a = new ConcurrentLinkedQueue<>();
-        Queue<String> b = new ConcurrentLinkedQueue<>();
-        Queue<String> c = new ConcurrentLinkedQueue<>();
-        Mqtt5BlockingClient memberA = member("a", "$share/workers/jobs/#", MqttQos.AT_LEAST_ONCE, a);
-        Mqtt5BlockingClient memberB = member("b", "$share/workers/jobs/#", MqttQos.AT_LEAST_ONCE, b);
-        Mqtt3BlockingClient memberC = mqtt.v3("c");
-        memberC.toAsync().publishes(MqttGlobalPublishFilter.ALL, publish -> c.add(
+    void eachMessageGoesToExactlyOneMemberInTurnWithV5And311Members() throws Exception {
+        String filter = "$share/workers/jobs/#";
+        Queue<String> hive5 = new ConcurrentLinkedQueue<>();
+        Queue<String> hive3 = new ConcurrentLinkedQueue<>();
+        Queue<String> paho3 = new ConcurrentLinkedQueue<>();
+        Queue<String> paho5 = new ConcurrentLinkedQueue<>();
+        Mqtt5BlockingClient hive5Member = member("hive5", filter, MqttQos.AT_LEAST_ONCE, hive5);
+        Mqtt3BlockingClient hive3Member = mqtt.v3("hive3");
+        hive3Member.toAsync().publishes(MqttGlobalPublishFilter.ALL, publish -> hive3.add(
                 new String(publish.getPayloadAsBytes(), StandardCharsets.UTF_8) + "@" + publish.getQos().getCode()));
-        memberC.subscribeWith().topicFilter("$share/workers/jobs/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        hive3Member.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).send();
+        org.eclipse.paho.client.mqttv3.MqttClient paho3Member = new org.eclipse.paho.client.mqttv3.MqttClient(
+                "tcp://127.0.0.1:" + mqtt.port(), "paho3", new MemoryPersistence());
+        // Paho's per-subscription listeners did not see messages for a $share/ filter here (Paho v5 received none).
+        paho3Member.setCallback(PahoCallbacks.v3((topic, message) -> paho3.add(message + "@" + message.getQos())));
+        paho3Member.connect();
+        paho3Member.subscribe(filter, 1);
+        org.eclipse.paho.mqttv5.client.MqttClient paho5Member = new org.eclipse.paho.mqttv5.client.MqttClient(
+                "tcp://127.0.0.1:" + mqtt.port(), "paho5",
+                new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+        paho5Member.setCallback(PahoCallbacks.v5((topic, message) -> paho5.add(message + "@" + message.getQos())));
+        paho5Member.connect();
+        paho5Member.subscribe(filter, 1);
+
         Mqtt5BlockingClient pub = mqtt.v5("pub");
-        for (String job : numbered("job", 30)) {
+        for (String job : numbered("job", 40)) {
             pub.publishWith().topic("jobs/" + job).qos(MqttQos.AT_LEAST_ONCE).payload(bytes(job)).send();
         }
-        await().until(() -> a.size() + b.size() + c.size() >= 30);
-        List<String> all = new ArrayList<>(payloads(a));
-        all.addAll(payloads(b));
-        all.addAll(payloads(c));
-        assertThat(all).containsExactlyInAnyOrderElementsOf(numbered("job", 30));
-        assertThat(List.of(a.size(), b.size(), c.size())).containsOnly(10); // round-robin
+        await().untilAsserted(() -> assertThat(List.of(hive5.size(), hive3.size(), paho3.size(), paho5.size()))
+                .as("received by each member").containsOnly(10));
+        List<String> all = new ArrayList<>();
+        for (Queue<String> member : List.of(hive5, hive3, paho3, paho5)) {
+            assertThat(member).hasSize(10).allMatch(entry -> entry.endsWith("@1")); // round-robin, at QoS 1
+            all.addAll(payloads(member));
+        }
+        assertThat(all).containsExactlyInAnyOrderElementsOf(numbered("job", 40));
         assertThat(mqtt.broker().mqtt().sharedGroups()).isEqualTo(1);
-        memberA.disconnect();
-        memberB.disconnect();
-        memberC.disconnect();
+        hive5Member.disconnect();
+        hive3Member.disconnect();
+        paho3Member.disconnect();
+        paho3Member.close();
+        paho5Member.disconnect();
+        paho5Member.close();
         pub.disconnect();
     }
 
