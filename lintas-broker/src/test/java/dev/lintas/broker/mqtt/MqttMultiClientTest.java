@@ -132,7 +132,11 @@ class MqttMultiClientTest {
         final Queue<String> delivered = new ConcurrentLinkedQueue<>();
         final Set<Integer> awaitingRelease = new HashSet<>();
 
-        /** Reads and answers packets until {@code stopAfter} new messages were delivered, or the socket closes. */
+        /**
+         * Reads and answers packets until {@code stopAfter} new messages were delivered, or the socket closes. With
+         * {@code stopAfter} at {@link Integer#MAX_VALUE} it waits for packets until the test closes the socket;
+         * otherwise a silence of 5 seconds fails it.
+         */
         void serve(RawMqttClient connection, int stopAfter) throws IOException {
             int fresh = 0;
             while (true) {
@@ -140,6 +144,9 @@ class MqttMultiClientTest {
                 try {
                     packet = connection.read();
                 } catch (SocketTimeoutException e) {
+                    if (stopAfter != Integer.MAX_VALUE) {
+                        throw e;
+                    }
                     continue; // Nothing for it right now; the test closes the socket when it has seen enough.
                 } catch (SocketException e) {
                     return; // The test closed it.
@@ -167,8 +174,9 @@ class MqttMultiClientTest {
         Queue<String> b = new ConcurrentLinkedQueue<>();
         Queue<String> c = new ConcurrentLinkedQueue<>();
         Qos2Member a = new Qos2Member();
-        // A takes at most 10 unfinished messages at once, so most of the stream is still queued when it drops.
-        RawMqttClient first = RawMqttClient.connect(mqtt.port(), "a", true, true, 300, 10);
+        // The group hands out its queue in turn to members with room, and A has room for 50 unfinished messages: of
+        // 300, A is handed at least 50 however slowly it answers, so its 21st comes whatever the timing.
+        RawMqttClient first = RawMqttClient.connect(mqtt.port(), "a", true, true, 300, 50);
         assertThat(first.subscribeAndWait(1, "$share/g/stream/#", 2)).isEqualTo(2);
         subscriber("b", "$share/g/stream/#", MqttQos.EXACTLY_ONCE, b);
         subscriber("c", "$share/g/stream/#", MqttQos.EXACTLY_ONCE, c);
@@ -185,7 +193,7 @@ class MqttMultiClientTest {
 
         // A's session holds what was sent to it and not PUBREC'd; the rest of the stream goes to B and C.
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        try (RawMqttClient again = RawMqttClient.connect(mqtt.port(), "a", true, false, 300, 10)) {
+        try (RawMqttClient again = RawMqttClient.connect(mqtt.port(), "a", true, false, 300, 50)) {
             assertThat(again.sessionPresent()).isTrue();
             Thread reader = Thread.ofVirtual().start(() -> {
                 try {
