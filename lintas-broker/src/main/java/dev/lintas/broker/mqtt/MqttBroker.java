@@ -350,9 +350,9 @@ public final class MqttBroker {
         drops.forget(session.queue());
         MqttSessionState state = states.remove(session.queue());
         if (state != null && state.heldCount() > 0) {
-            log.info("mqtt client '{}': its session ended with {} QoS 2 messages from shared subscriptions that were "
-                    + "sent to it and not acknowledged; they are dropped, never sent to another member (MQTT 5 "
-                    + "4.8.2)", session.clientId(), state.heldCount());
+            log.info("mqtt client '{}': its session ended with {} QoS 2 messages (from shared subscriptions, or "
+                    + "retained) that were sent to it and not acknowledged; they are dropped, never sent to another "
+                    + "member (MQTT 5 4.8.2)", session.clientId(), state.heldCount());
         }
     }
 }

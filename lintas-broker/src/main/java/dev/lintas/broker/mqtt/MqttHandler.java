@@ -295,7 +295,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         }
         for (MqttInFlight.Outgoing held : sessionState.takeHeld()) {
             if (inFlight.free(held.packetId())) {
-                write(held.topic(), 2, false, true, held.message(), -1, null, held.packetId());
+                write(held.topic(), 2, held.retain(), true, held.message(), -1, null, held.packetId());
             } else {
                 sessionState.hold(held); // Its id was taken meanwhile (a takeover race): at the next reconnect.
             }
@@ -448,7 +448,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                 }
             });
         } else {
-            inFlight.add(new MqttInFlight.Outgoing(packetId, qos, tag, from, topic, message));
+            inFlight.add(new MqttInFlight.Outgoing(packetId, qos, tag, from, topic, retain, message));
             ctx.writeAndFlush(publish);
             updateFlow();
         }

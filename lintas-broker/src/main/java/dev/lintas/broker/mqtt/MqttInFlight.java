@@ -24,7 +24,8 @@ final class MqttInFlight {
      *        re-send of one the session kept)
      * @param from the core subscription the delivery came through, or null with no delivery
      */
-    record Outgoing(int packetId, int qos, long tag, Subscription from, String topic, Message message) {
+    record Outgoing(int packetId, int qos, long tag, Subscription from, String topic, boolean retain,
+            Message message) {
 
         /** Acknowledges the core delivery, if there is one: the client has the message now. */
         void settle() {

@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What an MQTT session remembers about QoS 2 exchanges beyond one connection, so that a client that resumes its
- * session after a reconnect gets neither a duplicate nor a lost message. {@link MqttBroker} keeps one per session and
- * drops it when the session ends.
+ * What an MQTT session remembers about its QoS 1 and 2 exchanges beyond one connection, so that a client that
+ * resumes its session after a reconnect gets neither a duplicate nor a lost message. {@link MqttBroker} keeps one per
+ * session and drops it when the session ends.
  * <p>
  * Incoming: the packet ids of QoS 2 messages that were published to the core and answered with PUBREC, and whose
  * PUBREL has not come yet. A PUBLISH that re-uses one of them is the client re-sending (DUP), and is not published
@@ -23,10 +23,11 @@ import java.util.Set;
  * last connection ended, which went back to the queue: their packet ids by message id, so that the re-send carries
  * the same id (MQTT-4.4.0-1) and a client that did get the first one recognises the duplicate.
  * <p>
- * Held: QoS 2 messages from a shared subscription's queue that were sent to this session's client and not yet
- * PUBREC'd when its connection ended. MQTT 5 (4.8.2) says such a message is completed with that client when it
- * reconnects and is never sent to another member; so it is taken out of the group's queue and kept here, with its
- * packet id, and re-sent (DUP, same id) when the session resumes. If the session ends first, it is dropped.
+ * Held: QoS 2 messages from a shared subscription's queue (or retained ones, sent on subscribe) that were sent to
+ * this session's client and not yet PUBREC'd when its connection ended. MQTT 5 (4.8.2) says such a message is
+ * completed with that client when it reconnects and is never sent to another member; so it is taken out of the
+ * group's queue and kept here, with its packet id, and re-sent (DUP, same id) when the session resumes. If the
+ * session ends first, it is dropped.
  * <p>
  * Thread-safe: the connection holding the session uses it from its event loop, but during a takeover the connection
  * that is going may still touch it, so every method locks.
