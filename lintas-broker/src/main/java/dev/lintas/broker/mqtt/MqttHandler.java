@@ -50,7 +50,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One MQTT connection: translates packets into {@link MqttBroker} calls and core deliveries into PUBLISH packets.
- * Every way a connection ends goes through {@link #close}, which logs one line; the cleanup (the core subscription
+ * Every way a connection ends goes through {@link #close}, which logs one line; the cleanup (the core subscriptions
  * closed, the session detached) runs once, in {@link #channelInactive}.
  * <p>
  * All fields are only touched on the channel's event loop: core deliveries are handed over to it.
@@ -67,7 +67,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     private MqttVersion version = MqttVersion.MQTT_3_1_1;
     private String clientId;
     private Session<MqttHandler> session;
-    /** The session's QoS 2 packet ids, kept by the broker across connections. */
+    /** The session's QoS 1 and 2 state (packet ids, held messages), kept by the broker across connections. */
     private MqttSessionState sessionState;
     private Subscription subscription;
     /** The shared subscriptions this connection competes in, each with its own core subscription. */
