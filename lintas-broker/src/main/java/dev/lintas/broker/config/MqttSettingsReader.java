@@ -15,7 +15,7 @@ final class MqttSettingsReader {
     /** The keys of {@code broker.mqtt} this reader owns. */
     static final String[] KEYS = {"max-packet-size", "max-connections", "max-topic-length", "max-topic-levels",
         "max-subscriptions-per-client", "max-inflight", "max-queued-messages", "max-queued-bytes", "queue-overflow",
-        "connect-timeout"};
+        "connect-timeout", "receive-maximum"};
 
     private MqttSettingsReader() {
     }
@@ -48,7 +48,8 @@ final class MqttSettingsReader {
                 mqtt.integer("max-connections", d.maxConnections(), 1),
                 ranged(mqtt, "max-topic-length", d.maxTopicLength(), 1, MqttSettings.MAX_TOPIC_LENGTH_LIMIT),
                 mqtt.integer("max-topic-levels", d.maxTopicLevels(), 1),
-                mqtt.integer("max-subscriptions-per-client", d.maxSubscriptionsPerClient(), 1));
+                mqtt.integer("max-subscriptions-per-client", d.maxSubscriptionsPerClient(), 1),
+                ranged(mqtt, "receive-maximum", d.receiveMaximum(), 1, 65_535));
     }
 
     private static int ranged(ConfigMap map, String key, int fallback, int min, int max) {

@@ -8,13 +8,15 @@ import dev.lintas.broker.core.ConsumeOptions;
 import dev.lintas.broker.core.Consumer;
 import dev.lintas.broker.core.Message;
 import dev.lintas.broker.core.MqttTopics;
-import dev.lintas.broker.core.QueueSpec;
 import dev.lintas.broker.core.RetainedStore;
 import dev.lintas.broker.core.Session;
 import dev.lintas.broker.core.SessionRegistry;
 import dev.lintas.broker.core.Subscription;
 import dev.lintas.broker.core.SubscriptionOptions;
 import dev.lintas.broker.core.VirtualHost;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
@@ -35,13 +37,13 @@ import java.util.function.LongSupplier;
  */
 public final class MqttBroker {
 
+    private static final Logger log = LoggerFactory.getLogger(MqttBroker.class);
+
     /** The exchange MQTT publishes go to and sessions are bound to. */
     public static final String EXCHANGE = "amq.topic";
     /** Message properties the adapter sets on what it publishes. */
     static final String QOS = "mqtt-qos";
     static final String PUBLISHER = "mqtt-publisher";
-    /** The QoS this build grants at most; QoS 2 comes later. */
-    static final int MAX_QOS = 1;
     /** Starts the name of every session's queue (the client id and a counter follow). */
     static final String SESSION_QUEUE_PREFIX = "mqtt-session.";
 
@@ -53,8 +55,11 @@ public final class MqttBroker {
     private final MqttLimits limits;
     private final Authenticator authenticator;
     private final MqttMetrics metrics = new MqttMetrics();
+    private final MqttSharedGroups shared;
     /** Wills waiting out their v5 Will Delay Interval, by client id. */
     private final ConcurrentHashMap<String, PendingWill> pendingWills = new ConcurrentHashMap<>();
+    /** The QoS 2 state of each live session, by session queue name (unique to one session). */
+    private final ConcurrentHashMap<String, MqttSessionState> states = new ConcurrentHashMap<>();
 
     /**
      * A will from CONNECT, published when the connection ends without a normal DISCONNECT.
@@ -92,6 +97,7 @@ public final class MqttBroker {
         this.settings = settings;
         this.drops = drops;
         this.limits = new MqttLimits(settings);
+        this.shared = new MqttSharedGroups(host, settings);
     }
 
     public MqttSettings settings() {
@@ -171,20 +177,13 @@ public final class MqttBroker {
         if (connected.ended() != null) {
             deleteQueue(connected.ended());
         }
-        host.declareQueue(sessionQueueSpec(connected.session().queue()), null);
+        host.declareQueue(settings.boundedQueue(connected.session().queue()), null);
         return connected;
     }
 
-    /**
-     * A session's queue, bounded: past {@code max-queued-messages} (or {@code max-queued-bytes}) the configured
-     * overflow policy drops the oldest or refuses the newest, and {@link MqttDrops} counts either.
-     */
-    private QueueSpec sessionQueueSpec(String queue) {
-        QueueSpec spec = QueueSpec.named(queue)
-                .withArgument("x-max-length", settings.maxQueuedMessages())
-                .withArgument("x-overflow", settings.queueOverflow().core().argument());
-        return settings.maxQueuedBytes() < 0 ? spec : spec.withArgument("x-max-length-bytes",
-                settings.maxQueuedBytes());
+    /** The session's QoS 2 state, which outlives its connections and goes when the session ends. */
+    MqttSessionState state(Session<MqttHandler> session) {
+        return states.computeIfAbsent(session.queue(), queue -> new MqttSessionState());
     }
 
     /** Starts delivering the session's queue to {@code consumer}, at most {@code window} unacknowledged at once. */
@@ -214,12 +213,42 @@ public final class MqttBroker {
         host.publish(message);
     }
 
-    /** Records and binds a subscription; returns the QoS granted. */
+    /**
+     * Records and binds a subscription, or joins a shared subscription's group; returns the QoS granted, which is the
+     * one requested. A {@code $share/} filter must have been checked with {@link MqttSharedGroups.Shared#valid()}.
+     */
     int subscribe(Session<MqttHandler> session, String filter, int requestedQos) {
-        int granted = Math.min(requestedQos, MAX_QOS);
-        session.subscribe(filter, SubscriptionOptions.qos(granted));
-        host.bind(binding(session, filter), null);
-        return granted;
+        MqttSharedGroups.Shared group = MqttSharedGroups.Shared.parse(filter);
+        if (group != null) {
+            shared.join(group, session.queue());
+        } else {
+            host.bind(binding(session, filter), null);
+        }
+        session.subscribe(filter, SubscriptionOptions.qos(requestedQos));
+        return requestedQos;
+    }
+
+    /** Starts taking messages from a shared subscription's queue as one of its competing consumers. */
+    Subscription consumeShared(Session<MqttHandler> session, MqttSharedGroups.Shared group, Consumer consumer,
+            int window) {
+        return host.queue(group.queue(), null)
+                .consume(consumer, ConsumeOptions.manualAck("mqtt-" + session.clientId(), window));
+    }
+
+    /** The shared subscription groups that have members, each with its queue. */
+    public int sharedGroups() {
+        return shared.groups();
+    }
+
+    /** Whether a connection holds the client's session now. */
+    public boolean connected(String clientId) {
+        return sessions.find(clientId).filter(session -> sessions.state(session) == Session.State.CONNECTED)
+                .isPresent();
+    }
+
+    /** The connection holding the session now, or null. */
+    MqttHandler holder(Session<MqttHandler> session) {
+        return sessions.holder(session);
     }
 
     /** The retained messages a new subscription to {@code filter} receives. */
@@ -232,7 +261,12 @@ public final class MqttBroker {
         if (session.unsubscribe(filter) == null) {
             return false;
         }
-        host.unbind(binding(session, filter), null);
+        MqttSharedGroups.Shared group = MqttSharedGroups.Shared.parse(filter);
+        if (group != null) {
+            shared.leave(group, session.queue());
+        } else {
+            host.unbind(binding(session, filter), null);
+        }
         return true;
     }
 
@@ -257,10 +291,7 @@ public final class MqttBroker {
             previous.timer.cancel(false); // Left by a connection that a newer one replaced.
         }
         pending.timer = timer.schedule(() -> {
-            boolean reconnected = sessions.find(clientId)
-                    .filter(session -> sessions.state(session) == Session.State.CONNECTED)
-                    .isPresent();
-            if (pendingWills.remove(clientId, pending) && !reconnected) {
+            if (pendingWills.remove(clientId, pending) && !connected(clientId)) {
                 publishWill(clientId, will);
             }
         }, delay, TimeUnit.MILLISECONDS);
@@ -292,7 +323,8 @@ public final class MqttBroker {
     static int deliveryQos(Session<?> session, String topic, int publishedQos) {
         int best = -1;
         for (Map.Entry<String, SubscriptionOptions> entry : session.subscriptions().entrySet()) {
-            if (matches(entry.getKey(), topic)) {
+            // A shared subscription's messages come through its own queue, with its own QoS.
+            if (MqttSharedGroups.Shared.parse(entry.getKey()) == null && matches(entry.getKey(), topic)) {
                 best = Math.max(best, entry.getValue().qos());
             }
         }
@@ -346,6 +378,18 @@ public final class MqttBroker {
 
     private void deleteQueue(Session<?> session) {
         host.deleteQueue(session.queue(), false, false, null);
+        for (String filter : session.subscriptions().keySet()) {
+            MqttSharedGroups.Shared group = MqttSharedGroups.Shared.parse(filter);
+            if (group != null) {
+                shared.leave(group, session.queue());
+            }
+        }
         drops.forget(session.queue());
+        MqttSessionState state = states.remove(session.queue());
+        if (state != null && state.heldCount() > 0) {
+            log.info("mqtt client '{}': its session ended with {} QoS 2 messages (from shared subscriptions, or "
+                    + "retained) that were sent to it and not acknowledged; they are dropped, never sent to another "
+                    + "member (MQTT 5 4.8.2)", session.clientId(), state.heldCount());
+        }
     }
 }

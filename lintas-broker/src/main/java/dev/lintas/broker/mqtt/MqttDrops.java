@@ -50,11 +50,12 @@ public final class MqttDrops implements QueueJournal {
     }
 
     private void lost(String queue, String what) {
-        if (queue.startsWith(MqttBroker.SESSION_QUEUE_PREFIX)) {
+        boolean session = queue.startsWith(MqttBroker.SESSION_QUEUE_PREFIX);
+        if (session || queue.startsWith(MqttSharedGroups.QUEUE_PREFIX)) {
             dropped.increment();
             if (logged.add(queue)) {
-                log.warn("mqtt session queue '{}' is full: {}; logged once per session, counted in "
-                        + "lintas.broker.mqtt.dropped", queue, what);
+                log.warn("mqtt {} queue '{}' is full: {}; logged once per queue, counted in "
+                        + "lintas.broker.mqtt.dropped", session ? "session" : "shared subscription", queue, what);
             }
         }
     }

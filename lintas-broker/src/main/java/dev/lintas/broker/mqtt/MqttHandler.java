@@ -7,6 +7,7 @@ import dev.lintas.broker.core.MqttTopics;
 import dev.lintas.broker.core.Session;
 import dev.lintas.broker.core.SessionRegistry;
 import dev.lintas.broker.core.Subscription;
+import dev.lintas.broker.core.SubscriptionOptions;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -20,10 +21,12 @@ import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPubAckMessage;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
@@ -42,14 +45,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One MQTT connection: translates packets into {@link MqttBroker} calls and core deliveries into PUBLISH packets.
- * Every way a connection ends goes through {@link #close}, which logs one line; the cleanup (the core subscription
+ * Every way a connection ends goes through {@link #close}, which logs one line; the cleanup (the core subscriptions
  * closed, the session detached) runs once, in {@link #channelInactive}.
  * <p>
  * All fields are only touched on the channel's event loop: core deliveries are handed over to it.
@@ -66,13 +67,18 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     private MqttVersion version = MqttVersion.MQTT_3_1_1;
     private String clientId;
     private Session<MqttHandler> session;
+    /** The session's QoS 1 and 2 state (packet ids, held messages), kept by the broker across connections. */
+    private MqttSessionState sessionState;
     private Subscription subscription;
+    /** The shared subscriptions this connection competes in, each with its own core subscription. */
+    private final MqttSharedMembers shared = new MqttSharedMembers();
     private long expiryMillis;
     /** The will from CONNECT; cleared by a normal DISCONNECT, published by the cleanup otherwise. */
     private MqttBroker.Will will;
-    /** Outgoing QoS 1 messages awaiting PUBACK: packet id to core delivery tag (-1 for a retained message). */
-    private final Map<Integer, Long> inFlight = new HashMap<>();
-    private int lastPacketId;
+    /** The outgoing QoS 1 and 2 exchanges, and the pause of the core subscriptions; created with the session. */
+    private MqttOutgoing outgoing;
+    /** Outgoing QoS 1 and 2 messages awaiting PUBACK or PUBREC: {@code outgoing}'s. */
+    private MqttInFlight inFlight;
 
     MqttHandler(MqttBroker broker) {
         this.broker = broker;
@@ -111,7 +117,24 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         switch (type) {
             case CONNECT -> close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), "second CONNECT");
             case PUBLISH -> publish((MqttPublishMessage) msg);
-            case PUBACK -> pubAck(((MqttPubAckMessage) msg).variableHeader().messageId());
+            case PUBACK -> {
+                outgoing.pubAck(((MqttPubAckMessage) msg).variableHeader().messageId());
+                updateFlow();
+            }
+            case PUBREL -> pubRel(packetId(msg));
+            case PUBREC -> {
+                MqttMessage release = outgoing.pubRec(packetId(msg),
+                        msg.variableHeader() instanceof MqttPubReplyMessageVariableHeader header
+                                ? header.reasonCode() & 0xFF : 0);
+                if (release != null) {
+                    ctx.writeAndFlush(release);
+                }
+                updateFlow();
+            }
+            case PUBCOMP -> {
+                outgoing.pubComp(packetId(msg));
+                updateFlow();
+            }
             case SUBSCRIBE -> subscribe((MqttSubscribeMessage) msg);
             case UNSUBSCRIBE -> unsubscribe((MqttUnsubscribeMessage) msg);
             case PINGREQ -> ctx.writeAndFlush(MqttMessage.PINGRESP);
@@ -187,9 +210,9 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             window = (int) Math.min(window, intProperty(properties,
                     MqttProperties.MqttPropertyType.RECEIVE_MAXIMUM, DEFAULT_RECEIVE_MAXIMUM));
             ackProperties.add(new MqttProperties.IntegerProperty(
-                    MqttProperties.MqttPropertyType.MAXIMUM_QOS.value(), MqttBroker.MAX_QOS));
+                    MqttProperties.MqttPropertyType.RECEIVE_MAXIMUM.value(), broker.settings().receiveMaximum()));
             ackProperties.add(new MqttProperties.IntegerProperty(
-                    MqttProperties.MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE.value(), 0));
+                    MqttProperties.MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE.value(), 1));
             ackProperties.add(new MqttProperties.IntegerProperty(
                     MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE.value(), 0));
             ackProperties.add(new MqttProperties.IntegerProperty(
@@ -209,20 +232,18 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                         MqttProperties.NO_PROPERTIES) : null, "CONNECT refused: invalid will topic");
                 return;
             }
-            if (v5 && willQos > MqttBroker.MAX_QOS) {
-                close(connAck(MqttConnectReturnCode.CONNECTION_REFUSED_QOS_NOT_SUPPORTED, false,
-                        MqttProperties.NO_PROPERTIES), "CONNECT refused: will at QoS " + willQos);
-                return;
-            }
             long delaySeconds = v5 ? intProperty(msg.payload().willProperties(),
                     MqttProperties.MqttPropertyType.WILL_DELAY_INTERVAL, 0) : 0;
             byte[] willPayload = msg.payload().willMessageInBytes();
-            requestedWill = new MqttBroker.Will(willTopic, Math.min(willQos, MqttBroker.MAX_QOS),
+            requestedWill = new MqttBroker.Will(willTopic, willQos,
                     msg.variableHeader().isWillRetain(), willPayload == null ? new byte[0] : willPayload,
                     delaySeconds * 1000);
         }
         SessionRegistry.Connected<MqttHandler> connected = broker.connect(clientId, this, cleanStart, expiryMillis);
         session = connected.session();
+        sessionState = broker.state(session);
+        outgoing = new MqttOutgoing(sessionState, Math.max(1, window));
+        inFlight = outgoing.inFlight();
         will = requestedWill;
         state = MqttConnection.CONNECTED;
         int keepAlive = msg.variableHeader().keepAliveTimeSeconds();
@@ -230,27 +251,65 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                 ? new IdleStateHandler(0, 0, 0)
                 : new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
         ctx.writeAndFlush(connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED, connected.present(), ackProperties));
+        outgoing.releasesToResend().forEach(ctx::write);
+        writeHeld();
+        ctx.flush();
         // After CONNACK: deliveries are handed to this event loop, so they are written after it.
         subscription = broker.consume(session, this, Math.max(1, window));
-        if (!ctx.channel().isWritable()) {
-            subscription.pause();
+        for (String filter : session.subscriptions().keySet()) {
+            MqttSharedGroups.Shared group = MqttSharedGroups.Shared.parse(filter);
+            if (group != null) {
+                joinShared(filter, group);
+            }
+        }
+        updateFlow();
+    }
+
+    /** Competes for the messages of a shared subscription's queue, unless this connection does already. */
+    private void joinShared(String filter, MqttSharedGroups.Shared group) {
+        shared.join(filter, group, member -> {
+            Subscription joined = broker.consumeShared(session, group,
+                    delivery -> ctx.executor().execute(() -> sendShared(member, delivery)), outgoing.window());
+            if (outgoing.paused()) {
+                joined.pause();
+            }
+            return joined;
+        });
+    }
+
+    /** Re-sends, with DUP and their packet ids, the QoS 2 messages the session holds for its client; any thread. */
+    void resendHeld() {
+        ctx.executor().execute(() -> {
+            writeHeld();
+            ctx.flush();
+        });
+    }
+
+    private void writeHeld() {
+        if (state != MqttConnection.CONNECTED) {
+            return;
+        }
+        for (MqttInFlight.Outgoing held : sessionState.takeHeld()) {
+            if (inFlight.free(held.packetId())) {
+                write(held.topic(), 2, held.retain(), true, held.message(), -1, null, held.packetId());
+            } else {
+                sessionState.hold(held); // Its id was taken meanwhile (a takeover race): at the next reconnect.
+            }
         }
     }
 
-    /**
-     * Write backpressure: no deliveries while the channel's outbound buffer is above its high-water mark. What is
-     * already on its way is bounded by the window, since even QoS 0 deliveries stay unacknowledged until written.
-     */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (subscription != null && state == MqttConnection.CONNECTED) {
-            if (ctx.channel().isWritable()) {
-                subscription.resume();
-            } else {
-                subscription.pause();
-            }
-        }
+        updateFlow();
         ctx.fireChannelWritabilityChanged();
+    }
+
+    private void updateFlow() {
+        if (subscription != null && state == MqttConnection.CONNECTED) {
+            List<Subscription> all = new ArrayList<>(shared.subscriptions());
+            all.add(subscription);
+            outgoing.updateFlow(ctx.channel().isWritable(), all);
+        }
     }
 
     private static long intProperty(MqttProperties properties, MqttProperties.MqttPropertyType type, long fallback) {
@@ -278,19 +337,35 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             close(disconnect(MqttReasonCodes.Disconnect.TOPIC_NAME_INVALID), "PUBLISH topic over the topic limits");
             return;
         }
-        if (qos > MqttBroker.MAX_QOS) {
-            close(disconnect(MqttReasonCodes.Disconnect.QOS_NOT_SUPPORTED), "PUBLISH at QoS " + qos
-                    + ", which this build does not support");
-            return;
-        }
         if (qos > 0 && packetId == 0) {
             close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), "PUBLISH at QoS " + qos + " with packet id 0");
             return;
         }
-        broker.publish(clientId, topic, qos, msg.fixedHeader().isRetain(), ByteBufUtil.getBytes(msg.payload()));
+        // QoS 1 is acknowledged before the next packet is read, so only QoS 2 ones awaiting PUBREL use the quota.
+        boolean resent = qos == 2 && sessionState.isAwaitingRelease(packetId);
+        if (qos > 0 && !resent && version == MqttVersion.MQTT_5
+                && sessionState.awaitingRelease() >= broker.settings().receiveMaximum()) {
+            close(disconnect(MqttReasonCodes.Disconnect.RECEIVE_MAXIMUM_EXCEEDED), "more than "
+                    + broker.settings().receiveMaximum() + " incoming QoS 1 and 2 messages unfinished");
+            return;
+        }
+        if (!resent) {
+            broker.publish(clientId, topic, qos, msg.fixedHeader().isRetain(), ByteBufUtil.getBytes(msg.payload()));
+        }
         if (qos == 1) {
             ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(packetId).build());
+        } else if (qos == 2) {
+            sessionState.received(packetId);
+            ctx.writeAndFlush(MqttOutgoing.pubReply(MqttMessageType.PUBREC, packetId,
+                    MqttPubReplyMessageVariableHeader.REASON_CODE_OK));
         }
+    }
+
+    /** The end of an incoming QoS 2 exchange; the message was published when it came. */
+    private void pubRel(int packetId) {
+        byte reason = sessionState.released(packetId) ? MqttReasonCodes.PubComp.SUCCESS.byteValue()
+                : MqttReasonCodes.PubComp.PACKET_IDENTIFIER_NOT_FOUND.byteValue();
+        ctx.writeAndFlush(MqttOutgoing.pubReply(MqttMessageType.PUBCOMP, packetId, reason));
     }
 
     // ---- PUBLISH, broker to client
@@ -310,85 +385,114 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         if (state != MqttConnection.CONNECTED) {
             return; // The queue takes it back when the subscription closes.
         }
-        Message message = delivery.message();
-        String topic = MqttTopics.toMqttTopic(message.routingKey());
-        int published = message.properties().get(MqttBroker.QOS) instanceof Integer q ? q : 1;
-        int qos = topic == null ? -1 : MqttBroker.deliveryQos(session, topic, published);
-        if (qos < 0) {
-            subscription.ack(delivery.tag(), false); // No MQTT form, or unsubscribed since it was queued.
-            return;
-        }
-        write(topic, qos, false, delivery.redelivered(), message.payload(), delivery.tag());
+        String topic = MqttTopics.toMqttTopic(delivery.message().routingKey());
+        int qos = topic == null ? -1 : MqttBroker.deliveryQos(session, topic, publishedQos(delivery.message()));
+        forward(delivery, subscription, topic, qos);
     }
 
-    private void write(String topic, int qos, boolean retain, boolean dup, byte[] payload, long tag) {
+    /** A delivery from a shared subscription's queue, at that subscription's QoS (not the session's own filters). */
+    private void sendShared(MqttSharedMembers.Member member, Delivery delivery) {
+        if (state != MqttConnection.CONNECTED) {
+            return; // The group's queue takes it back when the subscription closes.
+        }
+        if (!member.active) {
+            member.subscription.nack(delivery.tag(), false, true); // Unsubscribed: it goes to another member.
+            return;
+        }
+        SubscriptionOptions options = session.subscriptions().get(member.filter);
+        String topic = MqttTopics.toMqttTopic(delivery.message().routingKey());
+        int qos = topic == null || options == null ? -1 : Math.min(options.qos(), publishedQos(delivery.message()));
+        forward(delivery, member.subscription, topic, qos);
+    }
+
+    private static int publishedQos(Message message) {
+        return message.properties().get(MqttBroker.QOS) instanceof Integer q ? q : 1;
+    }
+
+    private void forward(Delivery delivery, Subscription from, String topic, int qos) {
+        if (qos < 0) {
+            from.ack(delivery.tag(), false); // No MQTT form, or unsubscribed since it was queued.
+            return;
+        }
+        Message message = delivery.message();
+        // A message sent before the last connection ended keeps its packet id, so the client sees the duplicate.
+        int packetId = qos > 0 && delivery.redelivered() ? sessionState.resendId(message.id()) : -1;
+        write(topic, qos, false, delivery.redelivered(), message, delivery.tag(), from, packetId);
+    }
+
+    /**
+     * Sends a PUBLISH; at QoS 1 and 2 it is remembered until answered.
+     *
+     * @param tag the core delivery, acknowledged once written (QoS 0) or answered; -1 for none
+     * @param packetId the packet id to keep for a re-send, or -1 to take a new one
+     */
+    private void write(String topic, int qos, boolean retain, boolean dup, Message message, long tag,
+            Subscription from, int packetId) {
+        if (qos > 0 && (packetId <= 0 || !inFlight.free(packetId))) {
+            packetId = inFlight.nextPacketId();
+        }
         broker.metrics().sent(qos);
-        int packetId = qos == 0 ? 0 : nextPacketId();
         MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, dup && qos > 0,
                 MqttQoS.valueOf(qos), retain, 0);
         MqttPublishMessage publish = new MqttPublishMessage(header,
-                new MqttPublishVariableHeader(topic, packetId),
-                Unpooled.wrappedBuffer(payload));
+                new MqttPublishVariableHeader(topic, qos == 0 ? 0 : packetId),
+                Unpooled.wrappedBuffer(message.payload()));
         if (qos == 0) {
             if (tag < 0) {
                 ctx.writeAndFlush(publish, ctx.voidPromise());
                 return;
             }
             // Acknowledged once written, not when queued: the window then bounds what waits in the channel's buffer.
-            Subscription owner = subscription;
             ctx.writeAndFlush(publish).addListener(future -> {
-                if (future.isSuccess() && owner == subscription) {
-                    owner.ack(tag, false);
+                if (future.isSuccess() && state == MqttConnection.CONNECTED) {
+                    from.ack(tag, false);
                 }
             });
         } else {
-            inFlight.put(packetId, tag);
+            inFlight.add(new MqttInFlight.Outgoing(packetId, qos, tag, from, topic, retain, message));
             ctx.writeAndFlush(publish);
+            updateFlow();
         }
     }
 
-    private int nextPacketId() {
-        for (int i = 0; i < 65_535; i++) {
-            lastPacketId = lastPacketId % 65_535 + 1;
-            if (!inFlight.containsKey(lastPacketId)) {
-                return lastPacketId;
-            }
-        }
-        throw new IllegalStateException("no free packet id");
-    }
-
-    private void pubAck(int packetId) {
-        Long tag = inFlight.remove(packetId);
-        if (tag != null && tag >= 0) {
-            subscription.ack(tag, false);
-        }
+    private static int packetId(MqttMessage msg) {
+        return ((MqttMessageIdVariableHeader) msg.variableHeader()).messageId();
     }
 
     // ---- SUBSCRIBE, UNSUBSCRIBE
 
     private void subscribe(MqttSubscribeMessage msg) {
         List<MqttTopicSubscription> wanted = msg.payload().topicSubscriptions();
+        if (wanted.stream().anyMatch(sub -> sub.option().isNoLocal()
+                && MqttSharedGroups.Shared.parse(sub.topicFilter()) != null)) {
+            close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), "No Local on a shared subscription");
+            return;
+        }
         List<Integer> codes = new ArrayList<>(wanted.size());
         List<String> granted = new ArrayList<>();
         for (MqttTopicSubscription sub : wanted) {
             String filter = sub.topicFilter();
             int refused = broker.limits().filterRefusal(session, filter, version == MqttVersion.MQTT_5);
-            if (filter.startsWith("$share/")) {
-                codes.add(version == MqttVersion.MQTT_5 ? 0x9E : 0x80); // Shared subscriptions: not yet.
-            } else if (!MqttBroker.validFilter(filter)) {
+            MqttSharedGroups.Shared group = MqttSharedGroups.Shared.parse(filter);
+            if (group != null ? !group.valid() : !MqttBroker.validFilter(filter)) {
                 codes.add(version == MqttVersion.MQTT_5 ? 0x8F : 0x80);
             } else if (refused != MqttLimits.ALLOWED) {
                 codes.add(refused);
             } else {
                 int qos = broker.subscribe(session, filter, sub.qualityOfService().value());
                 codes.add(qos);
-                granted.add(filter);
+                if (group == null) {
+                    granted.add(filter);
+                } else {
+                    joinShared(filter, group); // No retained messages for a shared subscription (MQTT 5 4.8.2).
+                }
             }
         }
-        // Not through MqttQoS: it has no value for the v5 failure codes (0x8F, 0x97, 0x9E), only 0x80.
-        ctx.writeAndFlush(new MqttSubAckMessage(new MqttFixedHeader(MqttMessageType.SUBACK, false,
-                MqttQoS.AT_MOST_ONCE, false, 0), new MqttMessageIdAndPropertiesVariableHeader(
-                msg.idAndPropertiesVariableHeader().messageId(), MqttProperties.NO_PROPERTIES),
+        // Built by hand: the builder takes MqttQoS values only, which have no v5 reason codes such as 0x8F.
+        ctx.writeAndFlush(new MqttSubAckMessage(
+                new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                new MqttMessageIdAndPropertiesVariableHeader(msg.idAndPropertiesVariableHeader().messageId(),
+                        MqttProperties.NO_PROPERTIES),
                 new MqttSubAckPayload(codes)));
         for (String filter : granted) {
             int qos = session.subscriptions().get(filter).qos();
@@ -396,7 +500,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                 String topic = MqttTopics.toMqttTopic(message.routingKey());
                 if (topic != null) {
                     int published = message.properties().get(MqttBroker.QOS) instanceof Integer q ? q : 1;
-                    write(topic, Math.min(qos, published), true, false, message.payload(), -1);
+                    write(topic, Math.min(qos, published), true, false, message, -1, null, -1);
                 }
             }
         }
@@ -406,6 +510,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         MqttMessageBuilders.UnsubAckBuilder ack = MqttMessageBuilders.unsubAck()
                 .packetId(msg.idAndPropertiesVariableHeader().messageId());
         for (String filter : msg.payload().topics()) {
+            shared.retire(filter);
             boolean existed = broker.unsubscribe(session, filter);
             if (version == MqttVersion.MQTT_5) {
                 ack.addReasonCode(existed ? (short) 0x00 : (short) 0x11);
@@ -456,18 +561,25 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = MqttConnection.CLOSED;
+        if (outgoing != null) {
+            outgoing.connectionEnded(subscription);
+        }
         if (subscription != null) {
             subscription.close();
             subscription = null; // Writes that complete after this are not acknowledged: close() requeued them.
         }
+        shared.closeAll();
         if (session != null) {
             if (will != null) { // Before the session detaches, so that it is published before the session ends.
                 broker.connectionEnded(clientId, will, expiryMillis, ctx.executor());
                 will = null;
             }
             broker.disconnected(session, this, expiryMillis);
+            MqttHandler next = broker.holder(session);
+            if (sessionState.heldCount() > 0 && next != null && next != this) {
+                next.resendHeld(); // A takeover: the connection that took the session over completes them.
+            }
         }
-        inFlight.clear();
         ctx.fireChannelInactive();
     }
 

@@ -1,5 +1,7 @@
 package dev.lintas.broker.mqtt;
 
+import dev.lintas.broker.core.QueueSpec;
+
 import java.time.Duration;
 
 /**
@@ -12,17 +14,21 @@ import java.time.Duration;
  *        than the publishers); past it {@code queueOverflow} applies, and the loss is counted and logged once per
  *        session
  * @param deliveryWindow the most messages handed to one connection and not yet settled: QoS 1 ones until PUBACK,
- *        QoS 0 ones until written to the socket. The client's v5 Receive Maximum lowers it further.
+ *        QoS 2 ones until PUBCOMP, QoS 0 ones until written to the socket. The client's v5 Receive Maximum lowers it
+ *        further.
  * @param maxQueuedBytes the most payload bytes a session's queue holds waiting, or -1 for no byte bound
  * @param queueOverflow what a full session queue does with one more message
  * @param maxConnections the most connections that may hold a session at once; one more gets CONNACK quota exceeded
  * @param maxTopicLength the longest topic name or filter, in UTF-8 bytes
  * @param maxTopicLevels the most levels ({@code /}-separated parts) a topic name or filter may have
  * @param maxSubscriptionsPerClient the most filters one session may be subscribed to
+ * @param receiveMaximum the most incoming QoS 1 and 2 PUBLISH packets one session may have unfinished (QoS 2 ones
+ *        until PUBREL): the Receive Maximum the v5 CONNACK advertises. A v5 client that goes past it is disconnected
+ *        with 0x93.
  */
 public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQueuedMessages, int deliveryWindow,
         long maxQueuedBytes, QueueOverflow queueOverflow, int maxConnections, int maxTopicLength, int maxTopicLevels,
-        int maxSubscriptionsPerClient) {
+        int maxSubscriptionsPerClient, int receiveMaximum) {
 
     /** The largest packet MQTT can express: the remaining length's maximum, 256 MiB less one byte, and its header. */
     public static final int MAX_PACKET_SIZE_LIMIT = 268_435_455 + 5;
@@ -32,6 +38,8 @@ public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQu
     public static final int DEFAULT_MAX_QUEUED_MESSAGES = 100_000;
     /** The default per-connection delivery window. */
     public static final int DEFAULT_DELIVERY_WINDOW = 1024;
+    /** The default Receive Maximum: as many unfinished incoming QoS 1 and 2 messages as the delivery window. */
+    public static final int DEFAULT_RECEIVE_MAXIMUM = 1024;
     /** The protocol's own bound on a topic: a UTF-8 string of at most 65,535 bytes. */
     public static final int MAX_TOPIC_LENGTH_LIMIT = 65_535;
     /** Read as "no limit" where a count has no bound. */
@@ -39,7 +47,7 @@ public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQu
 
     public static final MqttSettings DEFAULTS = new MqttSettings(1024 * 1024, Duration.ofSeconds(10),
             DEFAULT_MAX_QUEUED_MESSAGES, DEFAULT_DELIVERY_WINDOW, -1, QueueOverflow.DROP_OLDEST, UNLIMITED,
-            MAX_TOPIC_LENGTH_LIMIT, UNLIMITED, UNLIMITED);
+            MAX_TOPIC_LENGTH_LIMIT, UNLIMITED, UNLIMITED, DEFAULT_RECEIVE_MAXIMUM);
 
     public MqttSettings {
         if (maxPacketSize < MIN_PACKET_SIZE || maxPacketSize > MAX_PACKET_SIZE_LIMIT) {
@@ -75,37 +83,58 @@ public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQu
             throw new IllegalArgumentException("maxSubscriptionsPerClient: " + maxSubscriptionsPerClient
                     + " (expected: >= 1)");
         }
+        if (receiveMaximum < 1 || receiveMaximum > 65_535) {
+            throw new IllegalArgumentException("receiveMaximum: " + receiveMaximum + " (expected: 1 to 65535)");
+        }
     }
 
     public MqttSettings withMaxQueuedMessages(int max) {
         return new MqttSettings(maxPacketSize, connectTimeout, max, deliveryWindow, maxQueuedBytes, queueOverflow,
-                maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient);
+                maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient, receiveMaximum);
     }
 
     public MqttSettings withDeliveryWindow(int window) {
         return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, window, maxQueuedBytes,
-                queueOverflow, maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient);
+                queueOverflow, maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient,
+                receiveMaximum);
     }
 
     /** The byte bound (-1 for none) and the overflow policy of session queues. */
     public MqttSettings withQueueBounds(long bytes, QueueOverflow overflow) {
         return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, deliveryWindow, bytes, overflow,
-                maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient);
+                maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient, receiveMaximum);
     }
 
     public MqttSettings withMaxPacketSize(int max) {
         return new MqttSettings(max, connectTimeout, maxQueuedMessages, deliveryWindow, maxQueuedBytes, queueOverflow,
-                maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient);
+                maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient, receiveMaximum);
     }
 
     public MqttSettings withMaxConnections(int max) {
         return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, deliveryWindow, maxQueuedBytes,
-                queueOverflow, max, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient);
+                queueOverflow, max, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient, receiveMaximum);
     }
 
     /** The topic limits: length in UTF-8 bytes, levels, and subscriptions per client. */
     public MqttSettings withTopicLimits(int length, int levels, int subscriptions) {
         return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, deliveryWindow, maxQueuedBytes,
-                queueOverflow, maxConnections, length, levels, subscriptions);
+                queueOverflow, maxConnections, length, levels, subscriptions, receiveMaximum);
+    }
+
+    public MqttSettings withReceiveMaximum(int max) {
+        return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, deliveryWindow, maxQueuedBytes,
+                queueOverflow, maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient, max);
+    }
+
+    /**
+     * A session's (or a shared subscription group's) queue, bounded: past {@code maxQueuedMessages} (or
+     * {@code maxQueuedBytes}) the overflow policy drops the oldest or refuses the newest, and {@link MqttDrops}
+     * counts either.
+     */
+    QueueSpec boundedQueue(String queue) {
+        QueueSpec spec = QueueSpec.named(queue)
+                .withArgument("x-max-length", maxQueuedMessages)
+                .withArgument("x-overflow", queueOverflow.core().argument());
+        return maxQueuedBytes < 0 ? spec : spec.withArgument("x-max-length-bytes", maxQueuedBytes);
     }
 }

@@ -61,11 +61,12 @@ class MqttSettingsReaderTest {
                     max-queued-bytes: 8MiB
                     queue-overflow: reject-new
                     connect-timeout: 3s
+                    receive-maximum: 300
                 """);
 
         assertThat(problems.sorted()).isEmpty();
         assertThat(config.mqttSettings()).isEqualTo(new MqttSettings(64 * 1024, Duration.ofSeconds(3), 2000, 100,
-                8L << 20, QueueOverflow.REJECT_NEW, 500, 200, 8, 20));
+                8L << 20, QueueOverflow.REJECT_NEW, 500, 200, 8, 20, 300));
     }
 
     @Test

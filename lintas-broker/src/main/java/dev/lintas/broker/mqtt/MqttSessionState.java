@@ -1,0 +1,133 @@
+package dev.lintas.broker.mqtt;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What an MQTT session remembers about its QoS 1 and 2 exchanges beyond one connection, so that a client that
+ * resumes its session after a reconnect gets neither a duplicate nor a lost message. {@link MqttBroker} keeps one per
+ * session and drops it when the session ends.
+ * <p>
+ * Incoming: the packet ids of QoS 2 messages that were published to the core and answered with PUBREC, and whose
+ * PUBREL has not come yet. A PUBLISH that re-uses one of them is the client re-sending (DUP), and is not published
+ * again.
+ * <p>
+ * Outgoing: the packet ids of QoS 2 messages the client has answered with PUBREC (the core delivery is acknowledged
+ * then: the message is the client's) and that await PUBCOMP. A reconnect re-sends PUBREL for them, never the PUBLISH.
+ * And for the QoS 1 and 2 messages from the session's queue that were sent but not yet PUBACK'd or PUBREC'd when the
+ * last connection ended, which went back to the queue: their packet ids by message id, so that the re-send carries
+ * the same id (MQTT-4.4.0-1) and a client that did get the first one recognises the duplicate.
+ * <p>
+ * Held: QoS 2 messages from a shared subscription's queue (or retained ones, sent on subscribe) that were sent to
+ * this session's client and not yet PUBREC'd when its connection ended. MQTT 5 (4.8.2) says such a message is
+ * completed with that client when it reconnects and is never sent to another member; so it is taken out of the
+ * group's queue and kept here, with its packet id, and re-sent (DUP, same id) when the session resumes. If the
+ * session ends first, it is dropped.
+ * <p>
+ * Thread-safe: the connection holding the session uses it from its event loop, but during a takeover the connection
+ * that is going may still touch it, so every method locks.
+ */
+final class MqttSessionState {
+
+    private final Set<Integer> awaitingRelease = new HashSet<>();
+    private final Set<Integer> awaitingComplete = new LinkedHashSet<>();
+    private final Map<Long, Integer> resendIds = new HashMap<>();
+    private final Set<Integer> reservedForResend = new HashSet<>();
+    private final Map<Integer, MqttInFlight.Outgoing> held = new LinkedHashMap<>();
+
+    /**
+     * An incoming QoS 2 PUBLISH with {@code packetId}: returns true if the id is new (publish it, then answer PUBREC),
+     * false if it already awaits PUBREL (a re-send: answer PUBREC only).
+     */
+    synchronized boolean received(int packetId) {
+        return awaitingRelease.add(packetId);
+    }
+
+    synchronized boolean isAwaitingRelease(int packetId) {
+        return awaitingRelease.contains(packetId);
+    }
+
+    /** A PUBREL: returns whether the id was awaiting it (PUBCOMP 0x00), or is unknown (v5: 0x92). */
+    synchronized boolean released(int packetId) {
+        return awaitingRelease.remove(packetId);
+    }
+
+    /** How many incoming QoS 2 messages await PUBREL: they count against the broker's Receive Maximum. */
+    synchronized int awaitingRelease() {
+        return awaitingRelease.size();
+    }
+
+    /** The client answered a QoS 2 PUBLISH with PUBREC: PUBREL goes out, and the id stays taken until PUBCOMP. */
+    synchronized void awaitComplete(int packetId) {
+        awaitingComplete.add(packetId);
+    }
+
+    /** A PUBCOMP: returns whether the id was awaiting it. */
+    synchronized boolean completed(int packetId) {
+        return awaitingComplete.remove(packetId);
+    }
+
+    synchronized boolean isAwaitingComplete(int packetId) {
+        return awaitingComplete.contains(packetId);
+    }
+
+    /** The ids to re-send PUBREL for when a connection resumes the session, oldest first. */
+    synchronized List<Integer> awaitingComplete() {
+        return List.copyOf(awaitingComplete);
+    }
+
+    synchronized int awaitingCompleteCount() {
+        return awaitingComplete.size();
+    }
+
+    /**
+     * A connection ended with these PUBLISH packets unanswered, and their messages went back to the queue:
+     * remembers their packet ids for the re-send. Replaces what an earlier connection left, which was re-sent by now
+     * or is no longer in the queue.
+     */
+    synchronized void unanswered(List<MqttInFlight.Outgoing> outgoing) {
+        resendIds.clear();
+        reservedForResend.clear();
+        for (MqttInFlight.Outgoing sent : outgoing) {
+            resendIds.put(sent.message().id(), sent.packetId());
+            reservedForResend.add(sent.packetId());
+        }
+    }
+
+    /** The packet id a re-send of {@code messageId} must keep, or -1 if it has none; it is then no longer reserved. */
+    synchronized int resendId(long messageId) {
+        Integer packetId = resendIds.remove(messageId);
+        if (packetId == null) {
+            return -1;
+        }
+        reservedForResend.remove(packetId);
+        return packetId;
+    }
+
+    /** Whether a new PUBLISH must not take {@code packetId}: it awaits PUBCOMP, or is kept for a re-send. */
+    synchronized boolean reserves(int packetId) {
+        return awaitingComplete.contains(packetId) || reservedForResend.contains(packetId)
+                || held.containsKey(packetId);
+    }
+
+    /** Keeps a QoS 2 PUBLISH that must be completed with this session's client; see the class comment. */
+    synchronized void hold(MqttInFlight.Outgoing outgoing) {
+        held.put(outgoing.packetId(), outgoing);
+    }
+
+    /** Takes every held PUBLISH, oldest first, to re-send. */
+    synchronized List<MqttInFlight.Outgoing> takeHeld() {
+        List<MqttInFlight.Outgoing> all = List.copyOf(held.values());
+        held.clear();
+        return all;
+    }
+
+    synchronized int heldCount() {
+        return held.size();
+    }
+}
