@@ -75,8 +75,11 @@ class BenchMqttCommandTest {
 
     private static Run benchAt(int port, String... options) {
         List<String> args = new ArrayList<>(List.of("bench", "mqtt", "--port", String.valueOf(port), "--threads",
-                "2", "--warmup", "0", "--drain-timeout", "20s"));
+                "2", "--drain-timeout", "20s"));
         args.addAll(List.of(options));
+        if (!args.contains("--warmup")) {
+            args.addAll(List.of("--warmup", "0"));
+        }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = new CommandLine(new Lintas()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
@@ -144,6 +147,19 @@ class BenchMqttCommandTest {
     }
 
     @Test
+    void aTimedRunAtASetRateCountsOnlyTheMeasuredPhaseAndDeliversItAll() {
+        Run run = bench("--qos", "1", "--rate", "2000", "--warmup", "300ms", "--duration", "1s", "--format", "tsv");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        Map<String, String> tsv = run.tsv();
+        long sent = Long.parseLong(tsv.get("sent"));
+        assertThat(sent).isPositive();
+        assertThat(tsv).containsEntry("expected", String.valueOf(sent)).containsEntry("received", String.valueOf(sent))
+                .containsEntry("lost", "0").containsEntry("duplicates", "0").containsEntry("errors", "0");
+        assertThat(Long.parseLong(tsv.get("delivered"))).isPositive();
+    }
+
+    @Test
     void textReportShowsRatesLatencyAndCounts() {
         Run run = bench("--qos", "1", "--count", "500", "--topic", "bench/text");
 
@@ -152,7 +168,8 @@ class BenchMqttCommandTest {
                 .contains("lintas bench mqtt: 127.0.0.1:" + port + ", MQTT 3.1.1, QoS 1, 1 publisher(s) -> 1 "
                         + "subscriber(s), one topic per publisher under bench/text/")
                 .containsPattern("sent +500 msgs in [0-9.]+ s = [0-9,]+ msgs/s")
-                .contains("received  500 msgs").contains("expected 500: lost 0, duplicates 0")
+                .contains("received  500 msgs").contains("arrived   500 of 500 measured msgs: lost 0")
+                .contains("duplicates 0")
                 .containsPattern("latency +p50 [0-9.]+ ms +p90 [0-9.]+ ms +p99 [0-9.]+ ms +p99.9 [0-9.]+ ms +max");
     }
 

@@ -9,6 +9,7 @@ import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 
 /**
  * One client connection of the load tool: it sends CONNECT when the channel is up, checks the CONNACK, and then
@@ -74,7 +75,9 @@ abstract class BenchConnection extends SimpleChannelInboundHandler<MqttMessage> 
             }
             connected((MqttConnAckMessage) message);
         } else if (type == MqttMessageType.DISCONNECT) {
-            fail("the server sent DISCONNECT " + message.variableHeader());
+            fail("the server sent DISCONNECT" + (message.variableHeader()
+                    instanceof MqttReasonCodeAndPropertiesVariableHeader reason
+                    ? " with reason 0x" + Integer.toHexString(reason.reasonCode() & 0xFF) : ""));
         } else {
             received(message);
         }

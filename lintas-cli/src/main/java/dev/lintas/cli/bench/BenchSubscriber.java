@@ -43,6 +43,12 @@ final class BenchSubscriber extends BenchConnection {
         return drained;
     }
 
+    /** Tells the subscriber when the measured phase runs, before any publisher starts. */
+    CompletableFuture<Void> prepare(BenchPublisher.RunClock clock) {
+        return CompletableFuture.runAsync(() -> tally.window(clock.measureStartNanos(), clock.measureEndNanos()),
+                ctx.executor());
+    }
+
     /** Sets how many measured messages this subscriber should get, now that every publisher has stopped. */
     void expect(long measured) {
         ctx.executor().execute(() -> {

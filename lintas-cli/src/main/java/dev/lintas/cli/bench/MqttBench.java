@@ -61,9 +61,10 @@ final class MqttBench {
                 return MqttBenchResult.failed(plan, errors);
             }
 
-            long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
+            long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
             long measureStart = start + plan.warmup().toNanos();
             var clock = new BenchPublisher.RunClock(start, measureStart, measureStart + plan.duration().toNanos());
+            collect(subscribers, s -> s.prepare(clock));
             publishers.forEach(p -> p.start(clock));
 
             // Publishers stop by the end of the measured phase at the latest; allow the drain timeout on top.

@@ -22,8 +22,10 @@ final class ReceiveTally {
     private long warmup;
     private long duplicates;
     private long foreign;
-    private long firstNanos;
     private long lastNanos;
+    private long windowStartNanos = Long.MAX_VALUE;
+    private long windowEndNanos = Long.MIN_VALUE;
+    private long inWindow;
 
     ReceiveTally(int publishers) {
         this.latency = new Histogram(3);
@@ -37,8 +39,16 @@ final class ReceiveTally {
         this.warmup = other.warmup;
         this.duplicates = other.duplicates;
         this.foreign = other.foreign;
-        this.firstNanos = other.firstNanos;
         this.lastNanos = other.lastNanos;
+        this.windowStartNanos = other.windowStartNanos;
+        this.windowEndNanos = other.windowEndNanos;
+        this.inWindow = other.inWindow;
+    }
+
+    /** Sets the measured phase, in {@link System#nanoTime()}: messages that arrive during it count in {@link #inWindow}. */
+    void window(long startNanos, long endNanos) {
+        windowStartNanos = startNanos;
+        windowEndNanos = endNanos;
     }
 
     /** Counts one received payload; {@code now} is {@link System#nanoTime()} at receipt. */
@@ -58,13 +68,14 @@ final class ReceiveTally {
             return;
         }
         nextSequence[publisher] = sequence + 1;
+        if (now >= windowStartNanos && now < windowEndNanos) {
+            inWindow++;
+        }
         if (!BenchPayload.measured(payload)) {
             warmup++;
             return;
         }
-        if (measured++ == 0) {
-            firstNanos = now;
-        }
+        measured++;
         lastNanos = now;
         latency.recordValue(Math.max(0, now - BenchPayload.sentNanos(payload)));
     }
@@ -95,8 +106,12 @@ final class ReceiveTally {
         return foreign;
     }
 
-    long firstNanos() {
-        return firstNanos;
+    /**
+     * Distinct messages, of the warm-up or measured, that arrived during the measured phase: what the server
+     * delivered in that time, even while it was still working through a backlog of the warm-up.
+     */
+    long inWindow() {
+        return inWindow;
     }
 
     long lastNanos() {
