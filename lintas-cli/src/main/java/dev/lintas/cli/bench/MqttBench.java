@@ -40,12 +40,15 @@ final class MqttBench {
     }
 
     MqttBenchResult run() throws InterruptedException {
-        EventLoopGroup group = Transport.best().newGroup(plan.threads(), "lintas-bench");
+        // Subscribers and publishers get event loops of their own: on shared loops, flat-out publishers starve the
+        // subscribers' reads, and the tool, not the server, sets the received rate.
+        EventLoopGroup receiving = Transport.best().newGroup(plan.threads(), "lintas-bench-sub");
+        EventLoopGroup sending = Transport.best().newGroup(plan.threads(), "lintas-bench-pub");
         List<BenchSubscriber> subscribers = new ArrayList<>();
         List<BenchPublisher> publishers = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         try {
-            Bootstrap bootstrap = new Bootstrap().group(group).channel(Transport.best().socketChannel())
+            Bootstrap bootstrap = new Bootstrap().group(receiving).channel(Transport.best().socketChannel())
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) plan.connectTimeout().toMillis());
             for (int i = 0; i < plan.subscribers(); i++) {
@@ -57,7 +60,7 @@ final class MqttBench {
             for (int i = 0; i < plan.publishers(); i++) {
                 publishers.add(new BenchPublisher(plan, i));
             }
-            if (!connectAll(bootstrap, publishers, "publisher(s) connected", errors)) {
+            if (!connectAll(bootstrap.clone(sending), publishers, "publisher(s) connected", errors)) {
                 return MqttBenchResult.failed(plan, errors);
             }
 
@@ -95,7 +98,10 @@ final class MqttBench {
             }
             return MqttBenchResult.of(plan, clock, publisherResults, received, errors);
         } finally {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+            sending.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            receiving.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            sending.terminationFuture().await(10, TimeUnit.SECONDS);
+            receiving.terminationFuture().await(10, TimeUnit.SECONDS);
         }
     }
 
