@@ -92,7 +92,7 @@ public final class MqttBenchCommand implements Callable<Integer> {
             description = "measured messages per publisher; the run stops when all are sent")
     long count;
 
-    @Option(names = "--threads", paramLabel = "N", description = "event loops (default: one per core)")
+    @Option(names = "--threads", paramLabel = "N", description = "event loops for the subscribers, and as many again for the publishers (default: one per core)")
     Integer threads;
 
     @Option(names = "--connect-timeout", defaultValue = "10s", paramLabel = "TIME",

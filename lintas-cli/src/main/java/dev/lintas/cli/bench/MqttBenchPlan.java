@@ -50,7 +50,8 @@ record MqttBenchPlan(String host, int port, MqttVersion version, MqttQoS qos, in
                 : seconds(duration);
         return host + ":" + port + ", MQTT " + v + ", QoS " + qos.value() + ", " + publishers + " publisher(s) -> "
                 + subscribers + " subscriber(s), " + topics + ", " + payloadSize + " B payload, " + pace + window
-                + ", warm-up " + seconds(warmup) + ", measured " + length + ", " + threads + " event loop(s)";
+                + ", warm-up " + seconds(warmup) + ", measured " + length + ", " + threads + " + " + threads
+                + " event loop(s)";
     }
 
     private static String seconds(Duration d) {
