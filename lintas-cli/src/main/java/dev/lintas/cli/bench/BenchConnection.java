@@ -114,7 +114,9 @@ abstract class BenchConnection extends SimpleChannelInboundHandler<MqttMessage> 
         }
         ready.completeExceptionally(new IllegalStateException(clientId + ": " + reason));
         closing = true;
-        ctx.close();
+        if (ctx != null) {   // null only when the pipeline failed before the channel was up
+            ctx.close();
+        }
     }
 
     @Override
