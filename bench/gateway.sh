@@ -26,6 +26,8 @@
 # It installs nginx, haproxy, wrk and curl with apt-get when they are missing (as root), builds Lintas through
 # ./lintas on first use, starts every server itself in a temp dir, and stops every process it started, by PID, when
 # it exits, fails or is interrupted. It never touches /etc/nginx, /etc/haproxy or any system service.
+# lintas_version, java_version and ok are shared with bench/lib.sh:
+# shellcheck disable=SC2034,SC2154
 set -euo pipefail
 
 DURATION=${DURATION:-10}
@@ -45,58 +47,13 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # nginx and haproxy live in /usr/sbin, which a non-login shell's PATH may lack.
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
-log() { echo "bench: $*" >&2; }
-die() { log "error: $*"; exit 1; }
+# shellcheck source=lib.sh
+. "$root/bench/lib.sh"
 
 for n in DURATION ROUNDS CONNECTIONS THREADS WARMUP PORT_BASE; do
   [[ ${!n} =~ ^[0-9]+$ ]] && [ "${!n}" -gt 0 ] || die "$n must be a whole number > 0 (got '${!n}')"
 done
 [ "$CONNECTIONS" -ge "$THREADS" ] || die "CONNECTIONS ($CONNECTIONS) must be at least THREADS ($THREADS)"
-
-# ---------------------------------------------------------------------------------------------------------------
-# Process bookkeeping and cleanup. Every server started is recorded as "name:pid"; on exit (normal, error or
-# signal) each is sent SIGTERM by PID, given a few seconds, then SIGKILL by PID if it is still there.
-# ---------------------------------------------------------------------------------------------------------------
-pids=()
-work=""
-ok=0
-
-cleanup() {
-  local rc=$? entry name pid i
-  trap - EXIT INT TERM
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
-    entry=${pids[$i]}
-    name=${entry%%:*}
-    pid=${entry##*:}
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-    fi
-  done
-  for entry in "${pids[@]}"; do
-    name=${entry%%:*}
-    pid=${entry##*:}
-    for _ in $(seq 1 50); do                      # up to 10 s for a graceful stop (Lintas drains)
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.2
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      log "$name (pid $pid) did not stop on SIGTERM; sending SIGKILL"
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-  done
-  if [ -n "$work" ] && [ -d "$work" ]; then
-    if [ "$ok" = 1 ] && [ "$KEEP" != 1 ]; then
-      rm -rf "$work"
-    else
-      log "work dir kept (configs and logs): $work"
-    fi
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 # ---------------------------------------------------------------------------------------------------------------
 # 1. Tools: install what is missing (one apt-get update, then one install).
@@ -106,43 +63,16 @@ command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
-if [ ${#missing[@]} -gt 0 ]; then
-  [ "$(id -u)" = 0 ] || die "missing ${missing[*]}; run as root to install them, or install them first"
-  log "installing ${missing[*]} ..."
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-fi
+install_missing "${missing[@]}"
 
 # ---------------------------------------------------------------------------------------------------------------
 # 2. Lintas: ./lintas builds the jar on first use (or when sources changed) and finds a JDK 21+.
 # ---------------------------------------------------------------------------------------------------------------
-log "building Lintas if needed ..."
-lintas_version=$("$root/lintas" version)
-# The same JDK the launcher picks, for the machine facts.
-# shellcheck source=../scripts/jdk.sh
-. "$root/scripts/jdk.sh"
-lintas_find_jdk
-java_version=$("$JAVA_HOME/bin/java" -version 2>&1 | head -1)
+build_lintas
 
 # ---------------------------------------------------------------------------------------------------------------
 # Helpers.
 # ---------------------------------------------------------------------------------------------------------------
-
-# True when something accepts TCP connections on 127.0.0.1:$1.
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# The PID recorded for a started server's name.
-pid_of() { printf '%s\n' "${pids[@]}" | awk -F: -v n="$1" '$1 == n {print $2}'; }
-
-# Starts "$@" in the background with its output in $work/NAME.log and records its PID.
-start() {
-  local name=$1
-  shift
-  "$@" >"$work/$name.log" 2>&1 &
-  pids+=("$name:$!")
-  log "started $name (pid $!): $*"
-}
 
 # Waits until $1 (a recorded name) answers GET / on port $2 with 200 and the backend's body; fails with its log
 # if it dies or does not answer within 60 s.
@@ -172,13 +102,6 @@ to_ms() {
     if (match(t, /m$/))  { printf "%.3f", substr(t, 1, RSTART - 1) * 60000; exit }
     if (match(t, /h$/))  { printf "%.3f", substr(t, 1, RSTART - 1) * 3600000; exit }
     exit 1 }'
-}
-
-# Median of the numbers given as arguments (mean of the two middle ones for an even count).
-median() {
-  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
-    if (NR == 0) { print "n/a"; exit }
-    if (NR % 2) printf "%.3f", v[(NR + 1) / 2]; else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -388,7 +311,6 @@ for name in "${names[@]}"; do
 done
 echo
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 compare() {   # $1 = the other target's name, $2 = its label
   printf 'Lintas / %-8s median req/s %s x (%.0f vs %.0f), median p99 %s x (%.2f ms vs %.2f ms)\n' "$2" \
     "$(ratio "${med_rps[lintas]}" "${med_rps[$1]}")" "${med_rps[lintas]}" "${med_rps[$1]}" \

@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.lintas.cli.bench.BenchCommand;
 import dev.lintas.runtime.config.ConfigException;
 import dev.lintas.runtime.config.ConfigProblem;
 import io.netty.util.ResourceLeakDetector;
@@ -24,12 +25,12 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 /**
- * The {@code lintas} command: run, check, reload, version and passwd.
+ * The {@code lintas} command: run, check, reload, version, passwd, and the load tools under {@code bench}.
  */
 @Command(name = "lintas", mixinStandardHelpOptions = true, versionProvider = Lintas.VersionProvider.class,
         description = "Gateway and message broker in one program.",
         subcommands = {Lintas.Run.class, Lintas.Check.class, Lintas.Reload.class, Lintas.VersionCommand.class,
-            PasswdCommand.class})
+            PasswdCommand.class, BenchCommand.class})
 public final class Lintas implements Callable<Integer> {
 
     @CommandLine.Spec
