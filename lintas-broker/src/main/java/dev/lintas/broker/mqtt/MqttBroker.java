@@ -40,12 +40,15 @@ public final class MqttBroker {
     /** Message properties the adapter sets on what it publishes. */
     static final String QOS = "mqtt-qos";
     static final String PUBLISHER = "mqtt-publisher";
+    /** Set (true) on a message published with the retain flag, for subscriptions with retain-as-published. */
+    static final String RETAIN = "mqtt-retain";
     /** The QoS this build grants at most; QoS 2 comes later. */
     static final int MAX_QOS = 1;
     /** Starts the name of every session's queue (the client id and a counter follow). */
     static final String SESSION_QUEUE_PREFIX = "mqtt-session.";
 
     private final VirtualHost host;
+    private final LongSupplier clock;
     private final SessionRegistry<MqttHandler> sessions;
     private final RetainedStore retained;
     private final MqttSettings settings;
@@ -57,8 +60,10 @@ public final class MqttBroker {
      * A will from CONNECT, published when the connection ends without a normal DISCONNECT.
      *
      * @param delayMillis the v5 Will Delay Interval; 0 in 3.1.1
+     * @param properties the will's v5 properties, published with it
      */
-    record Will(String topic, int qos, boolean retain, byte[] payload, long delayMillis) {
+    record Will(String topic, int qos, boolean retain, byte[] payload, long delayMillis,
+            PublishProperties properties) {
     }
 
     /** A will waiting for its delay; whoever removes it from {@link #pendingWills} first decides its fate. */
@@ -77,6 +82,7 @@ public final class MqttBroker {
      */
     public MqttBroker(VirtualHost host, LongSupplier clock, MqttSettings settings, MqttDrops drops) {
         this.host = host;
+        this.clock = clock;
         this.sessions = new SessionRegistry<>(clock, SESSION_QUEUE_PREFIX);
         this.retained = new RetainedStore(clock);
         this.settings = settings;
@@ -85,6 +91,11 @@ public final class MqttBroker {
 
     public MqttSettings settings() {
         return settings;
+    }
+
+    /** The broker's clock, in milliseconds: what message expiry is counted on. */
+    long now() {
+        return clock.getAsLong();
     }
 
     /** The messages session queues have dropped at their length limit ({@link MqttSettings#maxQueuedMessages()}). */
@@ -153,11 +164,21 @@ public final class MqttBroker {
 
     /** Publishes to every matching subscription, and retains (or clears) the topic's message when asked to. */
     void publish(String clientId, String topic, int qos, boolean retain, byte[] payload) {
-        Message message = host.message(EXCHANGE, MqttTopics.toRoutingKey(topic))
+        publish(clientId, topic, qos, retain, payload, PublishProperties.NONE);
+    }
+
+    /** Publishes with the v5 properties of the PUBLISH, which travel with the message. */
+    void publish(String clientId, String topic, int qos, boolean retain, byte[] payload,
+            PublishProperties properties) {
+        Message.Builder builder = host.message(EXCHANGE, MqttTopics.toRoutingKey(topic))
                 .payload(payload)
                 .property(QOS, qos)
-                .property(PUBLISHER, clientId)
-                .build();
+                .property(PUBLISHER, clientId);
+        if (retain) {
+            builder.property(RETAIN, true);
+        }
+        properties.applyTo(builder);
+        Message message = builder.build();
         if (retain) {
             retained.retain(message);
         }
@@ -173,8 +194,8 @@ public final class MqttBroker {
     }
 
     /** The retained messages a new subscription to {@code filter} receives. */
-    List<Message> retained(String filter) {
-        return retained.match(MqttTopics.toBindingKey(filter));
+    List<RetainedStore.Retained> retained(String filter) {
+        return retained.find(MqttTopics.toBindingKey(filter));
     }
 
     /** Forgets a subscription; returns whether there was one. */
@@ -222,7 +243,7 @@ public final class MqttBroker {
     }
 
     private void publishWill(String clientId, Will will) {
-        publish(clientId, will.topic(), will.qos(), will.retain(), will.payload());
+        publish(clientId, will.topic(), will.qos(), will.retain(), will.payload(), will.properties());
     }
 
     /** Ends the offline sessions whose expiry interval has passed; a timer calls it. */

@@ -4,6 +4,7 @@ import dev.lintas.broker.core.Consumer;
 import dev.lintas.broker.core.Delivery;
 import dev.lintas.broker.core.Message;
 import dev.lintas.broker.core.MqttTopics;
+import dev.lintas.broker.core.RetainedStore;
 import dev.lintas.broker.core.Session;
 import dev.lintas.broker.core.SessionRegistry;
 import dev.lintas.broker.core.Subscription;
@@ -22,6 +23,7 @@ import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPubAckMessage;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
@@ -218,9 +220,16 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             long delaySeconds = v5 ? intProperty(msg.payload().willProperties(),
                     MqttProperties.MqttPropertyType.WILL_DELAY_INTERVAL, 0) : 0;
             byte[] willPayload = msg.payload().willMessageInBytes();
+            willPayload = willPayload == null ? new byte[0] : willPayload;
+            PublishProperties willProperties = v5 ? PublishProperties.fromWire(msg.payload().willProperties())
+                    : PublishProperties.NONE;
+            if (!willProperties.payloadValid(willPayload)) {
+                close(connAck(MqttConnectReturnCode.CONNECTION_REFUSED_PAYLOAD_FORMAT_INVALID, false,
+                        MqttProperties.NO_PROPERTIES), "CONNECT refused: will payload is not UTF-8");
+                return;
+            }
             requestedWill = new MqttBroker.Will(willTopic, Math.min(willQos, MqttBroker.MAX_QOS),
-                    msg.variableHeader().isWillRetain(), willPayload == null ? new byte[0] : willPayload,
-                    delaySeconds * 1000);
+                    msg.variableHeader().isWillRetain(), willPayload, delaySeconds * 1000, willProperties);
         }
         SessionRegistry.Connected<MqttHandler> connected = broker.connect(clientId, this, cleanStart, expiryMillis);
         session = connected.session();
@@ -284,10 +293,34 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), "PUBLISH at QoS " + qos + " with packet id 0");
             return;
         }
-        broker.publish(clientId, topic, qos, msg.fixedHeader().isRetain(), ByteBufUtil.getBytes(msg.payload()));
+        byte[] payload = ByteBufUtil.getBytes(msg.payload());
+        PublishProperties properties = version == MqttVersion.MQTT_5
+                ? PublishProperties.fromWire(msg.variableHeader().properties()) : PublishProperties.NONE;
+        if (!properties.payloadValid(payload)) {
+            refusePublish(qos, packetId, MqttReasonCodes.PubAck.PAYLOAD_FORMAT_INVALID.byteValue(),
+                    "PUBLISH payload is not the UTF-8 its Payload Format Indicator says");
+            return;
+        }
+        broker.publish(clientId, topic, qos, msg.fixedHeader().isRetain(), payload, properties);
         if (qos == 1) {
             ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(packetId).build());
         }
+    }
+
+    /**
+     * Refuses one PUBLISH but keeps the connection: PUBACK (QoS 1) or PUBREC (QoS 2) with {@code reason}; at QoS 0,
+     * which has no acknowledgement, a DISCONNECT with the same reason.
+     */
+    private void refusePublish(int qos, int packetId, byte reason, String why) {
+        if (qos == 0) {
+            close(disconnect(reason), why);
+            return;
+        }
+        log.debug("mqtt client '{}': PUBLISH refused with 0x{}, {}", clientId, Integer.toHexString(reason), why);
+        MqttFixedHeader header = new MqttFixedHeader(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC,
+                false, MqttQoS.AT_MOST_ONCE, false, 0);
+        ctx.writeAndFlush(new MqttMessage(header,
+                new MqttPubReplyMessageVariableHeader(packetId, reason, MqttProperties.NO_PROPERTIES)));
     }
 
     // ---- PUBLISH, broker to client
@@ -311,20 +344,24 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         String topic = MqttTopics.toMqttTopic(message.routingKey());
         int published = message.properties().get(MqttBroker.QOS) instanceof Integer q ? q : 1;
         int qos = topic == null ? -1 : MqttBroker.deliveryQos(session, topic, published);
-        if (qos < 0) {
-            subscription.ack(delivery.tag(), false); // No MQTT form, or unsubscribed since it was queued.
+        if (qos < 0 || delivery.expiresAtMillis() < broker.now()) {
+            // No MQTT form, unsubscribed since it was queued, or expired on its way to this event loop.
+            subscription.ack(delivery.tag(), false);
             return;
         }
-        write(topic, qos, false, delivery.redelivered(), message.payload(), delivery.tag());
+        write(topic, qos, false, delivery.redelivered(), message, delivery.expiresAtMillis(), delivery.tag());
     }
 
-    private void write(String topic, int qos, boolean retain, boolean dup, byte[] payload, long tag) {
+    private void write(String topic, int qos, boolean retain, boolean dup, Message message, long expiresAtMillis,
+            long tag) {
         int packetId = qos == 0 ? 0 : nextPacketId();
         MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, dup && qos > 0,
                 MqttQoS.valueOf(qos), retain, 0);
+        MqttProperties properties = version == MqttVersion.MQTT_5
+                ? PublishProperties.toWire(message, expiresAtMillis, broker.now()) : MqttProperties.NO_PROPERTIES;
         MqttPublishMessage publish = new MqttPublishMessage(header,
-                new MqttPublishVariableHeader(topic, packetId),
-                Unpooled.wrappedBuffer(payload));
+                new MqttPublishVariableHeader(topic, packetId, properties),
+                Unpooled.wrappedBuffer(message.payload()));
         if (qos == 0) {
             if (tag < 0) {
                 ctx.writeAndFlush(publish, ctx.voidPromise());
@@ -386,11 +423,12 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         ctx.writeAndFlush(ack.build());
         for (String filter : granted) {
             int qos = session.subscriptions().get(filter).qos();
-            for (Message message : broker.retained(filter)) {
+            for (RetainedStore.Retained retained : broker.retained(filter)) {
+                Message message = retained.message();
                 String topic = MqttTopics.toMqttTopic(message.routingKey());
                 if (topic != null) {
                     int published = message.properties().get(MqttBroker.QOS) instanceof Integer q ? q : 1;
-                    write(topic, Math.min(qos, published), true, false, message.payload(), -1);
+                    write(topic, Math.min(qos, published), true, false, message, retained.expiresAtMillis(), -1);
                 }
             }
         }
