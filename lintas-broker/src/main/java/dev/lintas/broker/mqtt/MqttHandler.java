@@ -72,6 +72,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     /** Outgoing QoS 1 messages awaiting PUBACK: packet id to core delivery tag (-1 for a retained message). */
     private final Map<Integer, Long> inFlight = new HashMap<>();
     private int lastPacketId;
+    /** None until a v5 CONNECT sets them up. */
+    private TopicAliases aliases = new TopicAliases(0, 0);
 
     MqttHandler(MqttBroker broker) {
         this.broker = broker;
@@ -198,8 +200,11 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                     MqttProperties.MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE.value(), 0));
             ackProperties.add(new MqttProperties.IntegerProperty(
                     MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE.value(), 0));
+            int aliasMaximum = broker.settings().topicAliasMaximum();
+            aliases = new TopicAliases(aliasMaximum,
+                    (int) intProperty(properties, MqttProperties.MqttPropertyType.TOPIC_ALIAS_MAXIMUM, 0));
             ackProperties.add(new MqttProperties.IntegerProperty(
-                    MqttProperties.MqttPropertyType.TOPIC_ALIAS_MAXIMUM.value(), 0));
+                    MqttProperties.MqttPropertyType.TOPIC_ALIAS_MAXIMUM.value(), aliasMaximum));
         } else {
             expiryMillis = cleanStart ? 0 : SessionRegistry.NEVER;
         }
@@ -277,7 +282,16 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     // ---- PUBLISH, client to broker
 
     private void publish(MqttPublishMessage msg) {
-        String topic = msg.variableHeader().topicName();
+        MqttProperties.MqttProperty<?> alias = msg.variableHeader().properties()
+                .getProperty(MqttProperties.MqttPropertyType.TOPIC_ALIAS.value());
+        String topic;
+        switch (aliases.resolve(msg.variableHeader().topicName(), alias == null ? -1 : (Integer) alias.value())) {
+            case TopicAliases.Topic resolved -> topic = resolved.name();
+            case TopicAliases.Refusal refusal -> {
+                close(disconnect(refusal.reason()), refusal.why());
+                return;
+            }
+        }
         int qos = msg.fixedHeader().qosLevel().value();
         int packetId = msg.variableHeader().packetId();
         if (!MqttBroker.validTopicName(topic)) {
@@ -359,8 +373,13 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                 MqttQoS.valueOf(qos), retain, 0);
         MqttProperties properties = version == MqttVersion.MQTT_5
                 ? PublishProperties.toWire(message, expiresAtMillis, broker.now()) : MqttProperties.NO_PROPERTIES;
+        TopicAliases.Outgoing named = aliases.send(topic);
+        if (named.alias() > 0) {
+            properties.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.TOPIC_ALIAS.value(),
+                    named.alias()));
+        }
         MqttPublishMessage publish = new MqttPublishMessage(header,
-                new MqttPublishVariableHeader(topic, packetId, properties),
+                new MqttPublishVariableHeader(named.topic(), packetId, properties),
                 Unpooled.wrappedBuffer(message.payload()));
         if (qos == 0) {
             if (tag < 0) {

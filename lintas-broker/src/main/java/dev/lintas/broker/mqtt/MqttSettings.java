@@ -11,16 +11,20 @@ import java.time.Duration;
  *        than the publishers); past it the oldest are dropped (drop-head), counted and logged once per session
  * @param deliveryWindow the most messages handed to one connection and not yet settled: QoS 1 ones until PUBACK,
  *        QoS 0 ones until written to the socket. The client's v5 Receive Maximum lowers it further.
+ * @param topicAliasMaximum the most topic aliases an MQTT 5 client may set (announced in CONNACK); 0 for none
  */
-public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQueuedMessages, int deliveryWindow) {
+public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQueuedMessages, int deliveryWindow,
+        int topicAliasMaximum) {
 
     /** The default bound of a session's queue. */
     public static final int DEFAULT_MAX_QUEUED_MESSAGES = 100_000;
     /** The default per-connection delivery window. */
     public static final int DEFAULT_DELIVERY_WINDOW = 1024;
+    /** The default number of topic aliases a client may set. */
+    public static final int DEFAULT_TOPIC_ALIAS_MAXIMUM = 16;
 
     public static final MqttSettings DEFAULTS = new MqttSettings(1024 * 1024, Duration.ofSeconds(10),
-            DEFAULT_MAX_QUEUED_MESSAGES, DEFAULT_DELIVERY_WINDOW);
+            DEFAULT_MAX_QUEUED_MESSAGES, DEFAULT_DELIVERY_WINDOW, DEFAULT_TOPIC_ALIAS_MAXIMUM);
 
     public MqttSettings {
         if (maxPacketSize < 16) {
@@ -35,13 +39,21 @@ public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQu
         if (deliveryWindow < 1 || deliveryWindow > 65_535) {
             throw new IllegalArgumentException("deliveryWindow: " + deliveryWindow + " (expected: 1 to 65535)");
         }
+        if (topicAliasMaximum < 0 || topicAliasMaximum > 65_535) {
+            throw new IllegalArgumentException("topicAliasMaximum: " + topicAliasMaximum
+                    + " (expected: 0 to 65535)");
+        }
     }
 
     public MqttSettings withMaxQueuedMessages(int max) {
-        return new MqttSettings(maxPacketSize, connectTimeout, max, deliveryWindow);
+        return new MqttSettings(maxPacketSize, connectTimeout, max, deliveryWindow, topicAliasMaximum);
     }
 
     public MqttSettings withDeliveryWindow(int window) {
-        return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, window);
+        return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, window, topicAliasMaximum);
+    }
+
+    public MqttSettings withTopicAliasMaximum(int maximum) {
+        return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, deliveryWindow, maximum);
     }
 }
