@@ -187,10 +187,25 @@ public final class MqttBroker {
 
     /** Records and binds a subscription; returns the QoS granted. */
     int subscribe(Session<MqttHandler> session, String filter, int requestedQos) {
-        int granted = Math.min(requestedQos, MAX_QOS);
-        session.subscribe(filter, SubscriptionOptions.qos(granted));
+        return subscribe(session, filter, SubscriptionOptions.qos(requestedQos)).options().qos();
+    }
+
+    /**
+     * What a SUBSCRIBE did to one filter.
+     *
+     * @param options the options recorded, with the QoS granted
+     * @param existed whether the session had subscribed to the filter before (its options are now replaced)
+     */
+    record Subscribed(SubscriptionOptions options, boolean existed) {
+    }
+
+    /** Records (or replaces) and binds a subscription with its MQTT 5 options; the QoS is capped at what is granted. */
+    Subscribed subscribe(Session<MqttHandler> session, String filter, SubscriptionOptions requested) {
+        SubscriptionOptions granted = new SubscriptionOptions(Math.min(requested.qos(), MAX_QOS), requested.noLocal(),
+                requested.retainAsPublished(), requested.retainHandling(), requested.subscriptionId());
+        boolean existed = session.subscribe(filter, granted) != null;
         host.bind(binding(session, filter), null);
-        return granted;
+        return new Subscribed(granted, existed);
     }
 
     /** The retained messages a new subscription to {@code filter} receives. */
@@ -254,20 +269,6 @@ public final class MqttBroker {
 
     public int sessionCount() {
         return sessions.size();
-    }
-
-    /**
-     * The QoS to deliver a message published at {@code publishedQos} with, to a session: the minimum of that and the
-     * highest QoS among the session's filters that match {@code topic}; -1 when none matches any more.
-     */
-    static int deliveryQos(Session<?> session, String topic, int publishedQos) {
-        int best = -1;
-        for (Map.Entry<String, SubscriptionOptions> entry : session.subscriptions().entrySet()) {
-            if (matches(entry.getKey(), topic)) {
-                best = Math.max(best, entry.getValue().qos());
-            }
-        }
-        return best < 0 ? -1 : Math.min(best, publishedQos);
     }
 
     /** Whether an MQTT filter matches an MQTT topic name; a filter that starts with a wildcard skips '$' topics. */

@@ -8,6 +8,7 @@ import dev.lintas.broker.core.RetainedStore;
 import dev.lintas.broker.core.Session;
 import dev.lintas.broker.core.SessionRegistry;
 import dev.lintas.broker.core.Subscription;
+import dev.lintas.broker.core.SubscriptionOptions;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -30,6 +31,7 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
@@ -199,7 +201,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             ackProperties.add(new MqttProperties.IntegerProperty(
                     MqttProperties.MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE.value(), 0));
             ackProperties.add(new MqttProperties.IntegerProperty(
-                    MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE.value(), 0));
+                    MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE.value(), 1));
             int aliasMaximum = broker.settings().topicAliasMaximum();
             aliases = new TopicAliases(aliasMaximum,
                     (int) intProperty(properties, MqttProperties.MqttPropertyType.TOPIC_ALIAS_MAXIMUM, 0));
@@ -356,23 +358,30 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         }
         Message message = delivery.message();
         String topic = MqttTopics.toMqttTopic(message.routingKey());
-        int published = message.properties().get(MqttBroker.QOS) instanceof Integer q ? q : 1;
-        int qos = topic == null ? -1 : MqttBroker.deliveryQos(session, topic, published);
-        if (qos < 0 || delivery.expiresAtMillis() < broker.now()) {
-            // No MQTT form, unsubscribed since it was queued, or expired on its way to this event loop.
+        MatchedSubscriptions matched = topic == null ? null : MatchedSubscriptions.of(session, topic, message);
+        if (matched == null || delivery.expiresAtMillis() < broker.now()) {
+            // No MQTT form, unsubscribed since it was queued, only no-local subscriptions and our own message, or
+            // expired on its way to this event loop.
             subscription.ack(delivery.tag(), false);
             return;
         }
-        write(topic, qos, false, delivery.redelivered(), message, delivery.expiresAtMillis(), delivery.tag());
+        write(topic, matched.qos(), matched.retain(), delivery.redelivered(), message, delivery.expiresAtMillis(),
+                matched.subscriptionIds(), delivery.tag());
     }
 
     private void write(String topic, int qos, boolean retain, boolean dup, Message message, long expiresAtMillis,
-            long tag) {
+            List<Integer> subscriptionIds, long tag) {
         int packetId = qos == 0 ? 0 : nextPacketId();
         MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, dup && qos > 0,
                 MqttQoS.valueOf(qos), retain, 0);
-        MqttProperties properties = version == MqttVersion.MQTT_5
-                ? PublishProperties.toWire(message, expiresAtMillis, broker.now()) : MqttProperties.NO_PROPERTIES;
+        MqttProperties properties = MqttProperties.NO_PROPERTIES;
+        if (version == MqttVersion.MQTT_5) { // A 3.1.1 connection may resume a v5 session: no identifiers then.
+            properties = PublishProperties.toWire(message, expiresAtMillis, broker.now());
+            for (int id : subscriptionIds) {
+                properties.add(new MqttProperties.IntegerProperty(
+                        MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value(), id));
+            }
+        }
         TopicAliases.Outgoing named = aliases.send(topic);
         if (named.alias() > 0) {
             properties.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.TOPIC_ALIAS.value(),
@@ -419,9 +428,17 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     // ---- SUBSCRIBE, UNSUBSCRIBE
 
     private void subscribe(MqttSubscribeMessage msg) {
+        List<? extends MqttProperties.MqttProperty> ids = msg.idAndPropertiesVariableHeader().properties()
+                .getProperties(MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value());
+        int subscriptionId = ids.isEmpty() ? 0 : (Integer) ids.get(0).value();
+        if (ids.size() > 1 || !ids.isEmpty() && subscriptionId == 0) {
+            close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), "SUBSCRIBE with subscription identifiers "
+                    + ids.stream().map(MqttProperties.MqttProperty::value).toList() + " (expected: one, not 0)");
+            return;
+        }
         List<MqttTopicSubscription> wanted = msg.payload().topicSubscriptions();
         List<Integer> codes = new ArrayList<>(wanted.size());
-        List<String> granted = new ArrayList<>();
+        List<Runnable> retainedSends = new ArrayList<>();
         for (MqttTopicSubscription sub : wanted) {
             String filter = sub.topicFilter();
             if (filter.startsWith("$share/")) {
@@ -429,9 +446,12 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             } else if (!MqttBroker.validFilter(filter)) {
                 codes.add(version == MqttVersion.MQTT_5 ? 0x8F : 0x80);
             } else {
-                int qos = broker.subscribe(session, filter, sub.qualityOfService().value());
-                codes.add(qos);
-                granted.add(filter);
+                MqttSubscriptionOption option = sub.option();
+                MqttBroker.Subscribed subscribed = broker.subscribe(session, filter, new SubscriptionOptions(
+                        option.qos().value(), option.isNoLocal(), option.isRetainAsPublished(),
+                        option.retainHandling().value(), subscriptionId));
+                codes.add(subscribed.options().qos());
+                retainedSends.add(retainedSend(filter, subscribed));
             }
         }
         MqttMessageBuilders.SubAckBuilder ack = MqttMessageBuilders.subAck()
@@ -440,17 +460,32 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             ack.addGrantedQos(MqttQoS.valueOf(code));
         }
         ctx.writeAndFlush(ack.build());
-        for (String filter : granted) {
-            int qos = session.subscriptions().get(filter).qos();
-            for (RetainedStore.Retained retained : broker.retained(filter)) {
+        retainedSends.forEach(Runnable::run);
+    }
+
+    /**
+     * Sends the retained messages a subscription gets, as its Retain Handling says: always, only when new, or never.
+     * They are looked up now, before the SUBACK goes out: a client that publishes once it has the SUBACK then gets
+     * its message live, not also as a retained one.
+     */
+    private Runnable retainedSend(String filter, MqttBroker.Subscribed subscribed) {
+        SubscriptionOptions options = subscribed.options();
+        if (options.retainHandling() == 2 || options.retainHandling() == 1 && subscribed.existed()) {
+            return () -> { };
+        }
+        List<RetainedStore.Retained> found = broker.retained(filter);
+        List<Integer> ids = options.subscriptionId() > 0 ? List.of(options.subscriptionId()) : List.of();
+        return () -> {
+            for (RetainedStore.Retained retained : found) {
                 Message message = retained.message();
                 String topic = MqttTopics.toMqttTopic(message.routingKey());
                 if (topic != null) {
                     int published = message.properties().get(MqttBroker.QOS) instanceof Integer q ? q : 1;
-                    write(topic, Math.min(qos, published), true, false, message, retained.expiresAtMillis(), -1);
+                    write(topic, Math.min(options.qos(), published), true, false, message,
+                            retained.expiresAtMillis(), ids, -1);
                 }
             }
-        }
+        };
     }
 
     private void unsubscribe(MqttUnsubscribeMessage msg) {

@@ -8,8 +8,10 @@ import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.ReferenceCountUtil;
 
@@ -83,6 +85,19 @@ final class RawMqttClient implements AutoCloseable {
             throw new IllegalStateException("the broker closed the connection");
         }
         return next;
+    }
+
+    /**
+     * The reason code of the DISCONNECT the broker sends next, after which it must close the connection; fails if the
+     * next packet is not a DISCONNECT.
+     */
+    byte disconnectReason() {
+        MqttMessage next = receive();
+        if (next.fixedHeader().messageType() != MqttMessageType.DISCONNECT) {
+            throw new IllegalStateException("expected DISCONNECT, got " + next);
+        }
+        closedByBroker();
+        return ((MqttReasonCodeAndPropertiesVariableHeader) next.variableHeader()).reasonCode();
     }
 
     /** Whether the broker closes the connection before sending anything else. */
