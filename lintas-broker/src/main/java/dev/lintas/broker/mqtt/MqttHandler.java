@@ -76,6 +76,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     private int lastPacketId;
     /** None until a v5 CONNECT sets them up. */
     private TopicAliases aliases = new TopicAliases(0, 0);
+    /** The v5 client's Maximum Packet Size: larger messages are not sent to it. */
+    private long clientMaxPacketSize = PacketSizes.UNLIMITED;
 
     MqttHandler(MqttBroker broker) {
         this.broker = broker;
@@ -118,16 +120,30 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             case SUBSCRIBE -> subscribe((MqttSubscribeMessage) msg);
             case UNSUBSCRIBE -> unsubscribe((MqttUnsubscribeMessage) msg);
             case PINGREQ -> ctx.writeAndFlush(MqttMessage.PINGRESP);
-            case DISCONNECT -> {
-                // v5 reason 0x04 is "disconnect with will message"; any other normal DISCONNECT discards the will.
-                if (!(msg.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader header
-                        && header.reasonCode() == 0x04)) {
-                    will = null;
-                }
-                close(null, null);
-            }
+            case DISCONNECT -> disconnectReceived(msg);
             default -> close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), "unsupported packet " + type);
         }
+    }
+
+    private void disconnectReceived(MqttMessage msg) {
+        if (msg.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader header) {
+            long seconds = intProperty(header.properties(), MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL,
+                    -1);
+            if (seconds > 0 && expiryMillis == 0) {
+                close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR),
+                        "DISCONNECT sets a session expiry interval after CONNECT set none");
+                return;
+            }
+            if (seconds >= 0) {
+                expiryMillis = seconds == 0xFFFF_FFFFL ? SessionRegistry.NEVER : seconds * 1000;
+            }
+        }
+        // v5 reason 0x04 is "disconnect with will message"; any other normal DISCONNECT discards the will.
+        if (!(msg.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader header
+                && header.reasonCode() == 0x04)) {
+            will = null;
+        }
+        close(null, null);
     }
 
     /** The decoder could not make sense of the input; it discards the rest, so the connection ends here. */
@@ -202,6 +218,17 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                     MqttProperties.MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE.value(), 0));
             ackProperties.add(new MqttProperties.IntegerProperty(
                     MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE.value(), 1));
+            MqttProperties.MqttProperty<?> maxPacketSize = properties.getProperty(
+                    MqttProperties.MqttPropertyType.MAXIMUM_PACKET_SIZE.value());
+            if (maxPacketSize != null && (Integer) maxPacketSize.value() == 0) {
+                close(connAck(MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR, false,
+                        MqttProperties.NO_PROPERTIES), "CONNECT refused: Maximum Packet Size 0");
+                return;
+            }
+            clientMaxPacketSize = intProperty(properties, MqttProperties.MqttPropertyType.MAXIMUM_PACKET_SIZE,
+                    PacketSizes.UNLIMITED);
+            ackProperties.add(new MqttProperties.IntegerProperty(
+                    MqttProperties.MqttPropertyType.MAXIMUM_PACKET_SIZE.value(), broker.settings().maxPacketSize()));
             int aliasMaximum = broker.settings().topicAliasMaximum();
             aliases = new TopicAliases(aliasMaximum,
                     (int) intProperty(properties, MqttProperties.MqttPropertyType.TOPIC_ALIAS_MAXIMUM, 0));
@@ -243,6 +270,12 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         will = requestedWill;
         state = MqttConnection.CONNECTED;
         int keepAlive = msg.variableHeader().keepAliveTimeSeconds();
+        int maxKeepAlive = broker.settings().maxKeepAliveSeconds();
+        if (v5 && maxKeepAlive > 0 && (keepAlive == 0 || keepAlive > maxKeepAlive)) {
+            keepAlive = maxKeepAlive; // 3.1.1 has no way to tell the client, so it keeps what it asked for.
+            ackProperties.add(new MqttProperties.IntegerProperty(
+                    MqttProperties.MqttPropertyType.SERVER_KEEP_ALIVE.value(), keepAlive));
+        }
         ctx.pipeline().replace(MqttInitializer.IDLE, MqttInitializer.IDLE, keepAlive == 0
                 ? new IdleStateHandler(0, 0, 0)
                 : new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
@@ -371,7 +404,6 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
 
     private void write(String topic, int qos, boolean retain, boolean dup, Message message, long expiresAtMillis,
             List<Integer> subscriptionIds, long tag) {
-        int packetId = qos == 0 ? 0 : nextPacketId();
         MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, dup && qos > 0,
                 MqttQoS.valueOf(qos), retain, 0);
         MqttProperties properties = MqttProperties.NO_PROPERTIES;
@@ -382,6 +414,18 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                         MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value(), id));
             }
         }
+        // Measured with the full topic, before an alias might shorten it, so that a message not sent assigns no alias.
+        long size = PacketSizes.publish(topic, qos, properties, version == MqttVersion.MQTT_5, message.size());
+        if (size > clientMaxPacketSize) {
+            // MQTT 5.0, 3.1.2.11.4: discarded, and treated as if sent.
+            log.debug("mqtt client '{}': {} bytes PUBLISH to '{}' discarded, above the client's maximum of {}",
+                    clientId, size, topic, clientMaxPacketSize);
+            if (tag >= 0) {
+                subscription.ack(tag, false);
+            }
+            return;
+        }
+        int packetId = qos == 0 ? 0 : nextPacketId();
         TopicAliases.Outgoing named = aliases.send(topic);
         if (named.alias() > 0) {
             properties.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.TOPIC_ALIAS.value(),

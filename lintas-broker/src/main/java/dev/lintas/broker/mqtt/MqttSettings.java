@@ -12,9 +12,11 @@ import java.time.Duration;
  * @param deliveryWindow the most messages handed to one connection and not yet settled: QoS 1 ones until PUBACK,
  *        QoS 0 ones until written to the socket. The client's v5 Receive Maximum lowers it further.
  * @param topicAliasMaximum the most topic aliases an MQTT 5 client may set (announced in CONNACK); 0 for none
+ * @param maxKeepAliveSeconds the longest keep-alive an MQTT 5 client gets: one that asks for more, or for none (0),
+ *        gets this in CONNACK's Server Keep Alive; 0 for no maximum
  */
 public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQueuedMessages, int deliveryWindow,
-        int topicAliasMaximum) {
+        int topicAliasMaximum, int maxKeepAliveSeconds) {
 
     /** The default bound of a session's queue. */
     public static final int DEFAULT_MAX_QUEUED_MESSAGES = 100_000;
@@ -24,7 +26,7 @@ public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQu
     public static final int DEFAULT_TOPIC_ALIAS_MAXIMUM = 16;
 
     public static final MqttSettings DEFAULTS = new MqttSettings(1024 * 1024, Duration.ofSeconds(10),
-            DEFAULT_MAX_QUEUED_MESSAGES, DEFAULT_DELIVERY_WINDOW, DEFAULT_TOPIC_ALIAS_MAXIMUM);
+            DEFAULT_MAX_QUEUED_MESSAGES, DEFAULT_DELIVERY_WINDOW, DEFAULT_TOPIC_ALIAS_MAXIMUM, 0);
 
     public MqttSettings {
         if (maxPacketSize < 16) {
@@ -43,17 +45,29 @@ public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQu
             throw new IllegalArgumentException("topicAliasMaximum: " + topicAliasMaximum
                     + " (expected: 0 to 65535)");
         }
+        if (maxKeepAliveSeconds < 0 || maxKeepAliveSeconds > 65_535) {
+            throw new IllegalArgumentException("maxKeepAliveSeconds: " + maxKeepAliveSeconds
+                    + " (expected: 0 to 65535)");
+        }
     }
 
     public MqttSettings withMaxQueuedMessages(int max) {
-        return new MqttSettings(maxPacketSize, connectTimeout, max, deliveryWindow, topicAliasMaximum);
+        return new MqttSettings(maxPacketSize, connectTimeout, max, deliveryWindow, topicAliasMaximum,
+                maxKeepAliveSeconds);
     }
 
     public MqttSettings withDeliveryWindow(int window) {
-        return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, window, topicAliasMaximum);
+        return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, window, topicAliasMaximum,
+                maxKeepAliveSeconds);
     }
 
     public MqttSettings withTopicAliasMaximum(int maximum) {
-        return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, deliveryWindow, maximum);
+        return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, deliveryWindow, maximum,
+                maxKeepAliveSeconds);
+    }
+
+    public MqttSettings withMaxKeepAliveSeconds(int seconds) {
+        return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, deliveryWindow, topicAliasMaximum,
+                seconds);
     }
 }
