@@ -21,6 +21,7 @@ import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPubAckMessage;
@@ -30,6 +31,8 @@ import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
+import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.codec.mqtt.MqttSubAckPayload;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
@@ -78,6 +81,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     private TopicAliases aliases = new TopicAliases(0, 0);
     /** The v5 client's Maximum Packet Size: larger messages are not sent to it. */
     private long clientMaxPacketSize = PacketSizes.UNLIMITED;
+    /** The v5 client's Request Problem Information: whether negative acknowledgements carry a Reason String. */
+    private boolean problemInformation = true;
 
     MqttHandler(MqttBroker broker) {
         this.broker = broker;
@@ -227,6 +232,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             }
             clientMaxPacketSize = intProperty(properties, MqttProperties.MqttPropertyType.MAXIMUM_PACKET_SIZE,
                     PacketSizes.UNLIMITED);
+            problemInformation = intProperty(properties,
+                    MqttProperties.MqttPropertyType.REQUEST_PROBLEM_INFORMATION, 1) != 0;
             ackProperties.add(new MqttProperties.IntegerProperty(
                     MqttProperties.MqttPropertyType.MAXIMUM_PACKET_SIZE.value(), broker.settings().maxPacketSize()));
             int aliasMaximum = broker.settings().topicAliasMaximum();
@@ -368,8 +375,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         log.debug("mqtt client '{}': PUBLISH refused with 0x{}, {}", clientId, Integer.toHexString(reason), why);
         MqttFixedHeader header = new MqttFixedHeader(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC,
                 false, MqttQoS.AT_MOST_ONCE, false, 0);
-        ctx.writeAndFlush(new MqttMessage(header,
-                new MqttPubReplyMessageVariableHeader(packetId, reason, MqttProperties.NO_PROPERTIES)));
+        ctx.writeAndFlush(new MqttMessage(header, new MqttPubReplyMessageVariableHeader(packetId, reason,
+                ReasonStrings.forAck(why, problemInformation, 3, clientMaxPacketSize))));
     }
 
     // ---- PUBLISH, broker to client
@@ -483,12 +490,15 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         List<MqttTopicSubscription> wanted = msg.payload().topicSubscriptions();
         List<Integer> codes = new ArrayList<>(wanted.size());
         List<Runnable> retainedSends = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         for (MqttTopicSubscription sub : wanted) {
             String filter = sub.topicFilter();
             if (filter.startsWith("$share/")) {
                 codes.add(version == MqttVersion.MQTT_5 ? 0x9E : 0x80); // Shared subscriptions: not yet.
+                refused.add("'" + filter + "': shared subscriptions are not supported");
             } else if (!MqttBroker.validFilter(filter)) {
                 codes.add(version == MqttVersion.MQTT_5 ? 0x8F : 0x80);
+                refused.add("'" + filter + "': not a valid topic filter");
             } else {
                 MqttSubscriptionOption option = sub.option();
                 MqttBroker.Subscribed subscribed = broker.subscribe(session, filter, new SubscriptionOptions(
@@ -498,12 +508,16 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                 retainedSends.add(retainedSend(filter, subscribed));
             }
         }
-        MqttMessageBuilders.SubAckBuilder ack = MqttMessageBuilders.subAck()
-                .packetId(msg.idAndPropertiesVariableHeader().messageId());
-        for (int code : codes) {
-            ack.addGrantedQos(MqttQoS.valueOf(code));
-        }
-        ctx.writeAndFlush(ack.build());
+        MqttProperties ackProperties = refused.isEmpty() || version != MqttVersion.MQTT_5
+                ? MqttProperties.NO_PROPERTIES
+                : ReasonStrings.forAck(String.join("; ", refused), problemInformation, 2 + codes.size(),
+                        clientMaxPacketSize);
+        // Built by hand: the builder takes QoS values only, not v5 reason codes such as 0x8F.
+        ctx.writeAndFlush(new MqttSubAckMessage(
+                new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                new MqttMessageIdAndPropertiesVariableHeader(msg.idAndPropertiesVariableHeader().messageId(),
+                        ackProperties),
+                new MqttSubAckPayload(codes)));
         retainedSends.forEach(Runnable::run);
     }
 
@@ -572,6 +586,9 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         state = MqttConnection.CLOSED;
         if (why != null) {
             log.info("mqtt {} client '{}': closing, {}", ctx.channel().remoteAddress(), clientId, why);
+            if (last != null && version == MqttVersion.MQTT_5) {
+                last = ReasonStrings.addTo(last, why, clientMaxPacketSize);
+            }
         }
         boolean send = last != null && (last.fixedHeader().messageType() == MqttMessageType.CONNACK
                 || version == MqttVersion.MQTT_5 && session != null);

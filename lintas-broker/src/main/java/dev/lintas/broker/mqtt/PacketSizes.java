@@ -26,11 +26,12 @@ final class PacketSizes {
     }
 
     /**
-     * The size of an MQTT 5 acknowledgement (PUBACK, PUBREC, PUBREL, PUBCOMP, DISCONNECT) that carries a reason code
-     * and these properties, after {@code idBytes} bytes of packet id (2, or 0 for DISCONNECT).
+     * The size of an MQTT 5 acknowledgement (CONNACK, PUBACK, SUBACK, DISCONNECT and the like) with these properties.
+     *
+     * @param otherBytes the bytes after the fixed header other than the properties: packet id, flags, reason codes
      */
-    static long ack(int idBytes, MqttProperties properties) {
-        long remaining = idBytes + 1 + withLength(properties(properties));
+    static long ack(int otherBytes, MqttProperties properties) {
+        long remaining = otherBytes + withLength(properties(properties));
         return 1 + variableByteIntegerSize(remaining) + remaining;
     }
 
