@@ -55,6 +55,8 @@ public final class MqttBroker {
     private final MqttDrops drops;
     /** Wills waiting out their v5 Will Delay Interval, by client id. */
     private final ConcurrentHashMap<String, PendingWill> pendingWills = new ConcurrentHashMap<>();
+    /** Enhanced authentication methods, by name. */
+    private final ConcurrentHashMap<String, MqttAuthenticator> authenticators = new ConcurrentHashMap<>();
 
     /**
      * A will from CONNECT, published when the connection ends without a normal DISCONNECT.
@@ -122,6 +124,19 @@ public final class MqttBroker {
         } catch (java.net.UnknownHostException e) {
             return false;
         }
+    }
+
+    /**
+     * Lets MQTT 5 clients authenticate with {@code authenticator}'s method; it replaces one registered for the same
+     * method. Connections that started an exchange before keep the one they had.
+     */
+    public void addAuthenticator(MqttAuthenticator authenticator) {
+        authenticators.put(authenticator.method(), authenticator);
+    }
+
+    /** The authenticator of an Authentication Method, or null when there is none. */
+    MqttAuthenticator authenticator(String method) {
+        return authenticators.get(method);
     }
 
     String assignClientId() {

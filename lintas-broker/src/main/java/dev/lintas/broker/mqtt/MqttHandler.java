@@ -83,6 +83,9 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     private long clientMaxPacketSize = PacketSizes.UNLIMITED;
     /** The v5 client's Request Problem Information: whether negative acknowledgements carry a Reason String. */
     private boolean problemInformation = true;
+    /** Enhanced authentication, when CONNECT named a method; the CONNECT waits while the exchange is under way. */
+    private EnhancedAuth auth;
+    private MqttConnectMessage authenticatingConnect;
 
     MqttHandler(MqttBroker broker) {
         this.broker = broker;
@@ -118,6 +121,15 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             connect((MqttConnectMessage) msg);
             return;
         }
+        if (state == MqttConnection.AUTHENTICATING) {
+            if (type == MqttMessageType.AUTH) {
+                authReceived(msg);
+            } else {
+                close(connAck(MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR, false,
+                        MqttProperties.NO_PROPERTIES), type + " during authentication");
+            }
+            return;
+        }
         switch (type) {
             case CONNECT -> close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), "second CONNECT");
             case PUBLISH -> publish((MqttPublishMessage) msg);
@@ -126,6 +138,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             case UNSUBSCRIBE -> unsubscribe((MqttUnsubscribeMessage) msg);
             case PINGREQ -> ctx.writeAndFlush(MqttMessage.PINGRESP);
             case DISCONNECT -> disconnectReceived(msg);
+            case AUTH -> authReceived(msg);
             default -> close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), "unsupported packet " + type);
         }
     }
@@ -186,8 +199,24 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                     MqttProperties.NO_PROPERTIES), "CONNECT refused: MQTT 3.1 is not supported");
             return;
         }
+        String method = version == MqttVersion.MQTT_5 ? (String) value(msg.variableHeader().properties(),
+                MqttProperties.MqttPropertyType.AUTHENTICATION_METHOD) : null;
+        if (method != null) {
+            authenticate(msg, method);
+            return;
+        }
+        accept(msg, null);
+    }
+
+    /**
+     * Accepts a CONNECT, or refuses it for what is wrong in it.
+     *
+     * @param authenticated the Authentication Method and Data for the CONNACK after enhanced authentication, or
+     *        null: the client then connects anonymously, which only loopback addresses may
+     */
+    private void accept(MqttConnectMessage msg, MqttProperties authenticated) {
         boolean v5 = version == MqttVersion.MQTT_5;
-        if (!broker.anonymousAllowed(ctx.channel().remoteAddress())) {
+        if (authenticated == null && !broker.anonymousAllowed(ctx.channel().remoteAddress())) {
             close(connAck(v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
                     : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, false, MqttProperties.NO_PROPERTIES),
                     "CONNECT refused: anonymous clients are only allowed from loopback addresses with no users "
@@ -197,6 +226,9 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         boolean cleanStart = msg.variableHeader().isCleanSession();
         String requested = msg.payload().clientIdentifier();
         MqttProperties ackProperties = new MqttProperties();
+        if (authenticated != null) {
+            authenticated.listAll().forEach(ackProperties::add);
+        }
         if (requested == null || requested.isEmpty()) {
             if (!v5 && !cleanStart) {
                 close(connAck(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, false,
@@ -308,6 +340,69 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             }
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    // ---- AUTH (MQTT 5 enhanced authentication)
+
+    private void authenticate(MqttConnectMessage msg, String method) {
+        MqttAuthenticator authenticator = broker.authenticator(method);
+        if (authenticator == null) {
+            close(connAck(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD, false,
+                    MqttProperties.NO_PROPERTIES), "CONNECT refused: no authenticator for method '" + method + "'");
+            return;
+        }
+        auth = new EnhancedAuth(authenticator);
+        authenticatingConnect = msg;
+        String requested = msg.payload().clientIdentifier();
+        authStep(auth.start(requested == null ? "" : requested, (byte[]) value(msg.variableHeader().properties(),
+                MqttProperties.MqttPropertyType.AUTHENTICATION_DATA)));
+    }
+
+    private void authReceived(MqttMessage msg) {
+        boolean connected = state == MqttConnection.CONNECTED;
+        String violation = auth == null ? "AUTH on a connection without enhanced authentication"
+                : auth.violation(msg, connected);
+        if (violation != null) {
+            close(connected ? disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR)
+                    : connAck(MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR, false,
+                            MqttProperties.NO_PROPERTIES), violation);
+            return;
+        }
+        String id = connected ? clientId : authenticatingConnect.payload().clientIdentifier();
+        authStep(auth.answer(msg, id == null ? "" : id));
+    }
+
+    /** Acts on one round of an exchange: at CONNECT (state AUTHENTICATING) or a re-authentication (CONNECTED). */
+    private void authStep(MqttAuthenticator.Step step) {
+        boolean connected = state == MqttConnection.CONNECTED;
+        switch (step) {
+            case MqttAuthenticator.Success success -> {
+                if (connected) {
+                    ctx.writeAndFlush(auth.authPacket(EnhancedAuth.SUCCESS, success.data()));
+                } else {
+                    MqttConnectMessage connect = authenticatingConnect;
+                    authenticatingConnect = null;
+                    accept(connect, auth.properties(success.data()));
+                }
+            }
+            case MqttAuthenticator.Continue more -> {
+                if (!connected) {
+                    state = MqttConnection.AUTHENTICATING;
+                }
+                ctx.writeAndFlush(auth.authPacket(EnhancedAuth.CONTINUE, more.data()));
+            }
+            case MqttAuthenticator.Failure failure -> close(connected
+                    ? disconnect(MqttReasonCodes.Disconnect.NOT_AUTHORIZED)
+                    : connAck(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5, false,
+                            MqttProperties.NO_PROPERTIES),
+                    (connected ? "re-authentication" : "authentication") + " with " + auth.method() + " failed: "
+                            + failure.reason());
+        }
+    }
+
+    private static Object value(MqttProperties properties, MqttProperties.MqttPropertyType type) {
+        MqttProperties.MqttProperty<?> property = properties.getProperty(type.value());
+        return property == null ? null : property.value();
     }
 
     private static long intProperty(MqttProperties properties, MqttProperties.MqttPropertyType type, long fallback) {
@@ -564,7 +659,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
             close(disconnect(MqttReasonCodes.Disconnect.KEEP_ALIVE_TIMEOUT),
-                    state == MqttConnection.AWAITING_CONNECT ? "no CONNECT in time" : "keep-alive expired");
+                    state == MqttConnection.CONNECTED ? "keep-alive expired" : "no CONNECT in time");
         } else {
             ctx.fireUserEventTriggered(evt);
         }
