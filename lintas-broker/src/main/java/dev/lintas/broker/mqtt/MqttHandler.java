@@ -10,7 +10,6 @@ import dev.lintas.broker.core.SessionRegistry;
 import dev.lintas.broker.core.Subscription;
 import dev.lintas.broker.core.SubscriptionOptions;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -27,7 +26,6 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPubAckMessage;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
-import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
@@ -79,8 +77,10 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     private int lastPacketId;
     /** None until a v5 CONNECT sets them up. */
     private TopicAliases aliases = new TopicAliases(0, 0);
-    /** The v5 client's Maximum Packet Size: larger messages are not sent to it. */
+    /** The v5 client's Maximum Packet Size: larger messages are not sent to it, nor reason strings that would grow a
+     *  packet past it. */
     private long clientMaxPacketSize = PacketSizes.UNLIMITED;
+    private PublishEncoder encoder;
     /** The v5 client's Request Problem Information: whether negative acknowledgements carry a Reason String. */
     private boolean problemInformation = true;
     /** Enhanced authentication, when CONNECT named a method; the CONNECT waits while the exchange is under way. */
@@ -304,6 +304,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             requestedWill = new MqttBroker.Will(willTopic, Math.min(willQos, MqttBroker.MAX_QOS),
                     msg.variableHeader().isWillRetain(), willPayload, delaySeconds * 1000, willProperties);
         }
+        encoder = new PublishEncoder(v5, aliases, clientMaxPacketSize);
         SessionRegistry.Connected<MqttHandler> connected = broker.connect(clientId, this, cleanStart, expiryMillis);
         session = connected.session();
         will = requestedWill;
@@ -506,36 +507,17 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
 
     private void write(String topic, int qos, boolean retain, boolean dup, Message message, long expiresAtMillis,
             List<Integer> subscriptionIds, long tag) {
-        MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, dup && qos > 0,
-                MqttQoS.valueOf(qos), retain, 0);
-        MqttProperties properties = MqttProperties.NO_PROPERTIES;
-        if (version == MqttVersion.MQTT_5) { // A 3.1.1 connection may resume a v5 session: no identifiers then.
-            properties = PublishProperties.toWire(message, expiresAtMillis, broker.now());
-            for (int id : subscriptionIds) {
-                properties.add(new MqttProperties.IntegerProperty(
-                        MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value(), id));
-            }
-        }
-        // Measured with the full topic, before an alias might shorten it, so that a message not sent assigns no alias.
-        long size = PacketSizes.publish(topic, qos, properties, version == MqttVersion.MQTT_5, message.size());
-        if (size > clientMaxPacketSize) {
-            // MQTT 5.0, 3.1.2.11.4: discarded, and treated as if sent.
-            log.debug("mqtt client '{}': {} bytes PUBLISH to '{}' discarded, above the client's maximum of {}",
-                    clientId, size, topic, clientMaxPacketSize);
+        MqttPublishMessage publish = encoder.encode(topic, qos, retain, dup, message, expiresAtMillis, broker.now(),
+                subscriptionIds, this::nextPacketId);
+        if (publish == null) {
+            log.debug("mqtt client '{}': PUBLISH to '{}' discarded, above the client's Maximum Packet Size",
+                    clientId, topic);
             if (tag >= 0) {
                 subscription.ack(tag, false);
             }
             return;
         }
-        int packetId = qos == 0 ? 0 : nextPacketId();
-        TopicAliases.Outgoing named = aliases.send(topic);
-        if (named.alias() > 0) {
-            properties.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.TOPIC_ALIAS.value(),
-                    named.alias()));
-        }
-        MqttPublishMessage publish = new MqttPublishMessage(header,
-                new MqttPublishVariableHeader(named.topic(), packetId, properties),
-                Unpooled.wrappedBuffer(message.payload()));
+        int packetId = publish.variableHeader().packetId();
         if (qos == 0) {
             if (tag < 0) {
                 ctx.writeAndFlush(publish, ctx.voidPromise());
