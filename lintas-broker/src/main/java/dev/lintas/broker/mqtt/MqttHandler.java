@@ -446,6 +446,11 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             return;
         }
         byte[] payload = ByteBufUtil.getBytes(msg.payload());
+        String violation = PublishProperties.violation(msg.variableHeader().properties());
+        if (violation != null) {
+            close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), violation);
+            return;
+        }
         PublishProperties properties = version == MqttVersion.MQTT_5
                 ? PublishProperties.fromWire(msg.variableHeader().properties()) : PublishProperties.NONE;
         if (!properties.payloadValid(payload)) {

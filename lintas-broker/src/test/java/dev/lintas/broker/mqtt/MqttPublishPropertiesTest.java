@@ -248,6 +248,23 @@ class MqttPublishPropertiesTest {
     }
 
     @Test
+    void aSubscriptionIdentifierOrAWildcardResponseTopicFromAClientIsDisconnect0x82() {
+        for (MqttProperties.MqttProperty<?> bad : List.of(
+                new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value(), 5),
+                new MqttProperties.StringProperty(MqttProperties.MqttPropertyType.RESPONSE_TOPIC.value(), "re/#"))) {
+            try (RawMqttClient raw = new RawMqttClient(mqtt.port())) {
+                raw.connect("raw-bad-props", MqttProperties.NO_PROPERTIES);
+                MqttProperties properties = new MqttProperties();
+                properties.add(bad);
+                raw.send(new MqttPublishMessage(new MqttFixedHeader(MqttMessageType.PUBLISH, false,
+                        MqttQoS.AT_MOST_ONCE, false, 0), new MqttPublishVariableHeader("raw/topic", 0, properties),
+                        Unpooled.wrappedBuffer(bytes("x"))));
+                assertThat(raw.disconnectReason()).isEqualTo((byte) 0x82);
+            }
+        }
+    }
+
+    @Test
     void aWillWhosePayloadIsNotTheUtf8ItClaimsIsRefusedWithConnAck0x99() {
         try (RawMqttClient raw = new RawMqttClient(mqtt.port())) {
             MqttProperties willProperties = new MqttProperties();
