@@ -445,12 +445,12 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), "PUBLISH at QoS " + qos + " with packet id 0");
             return;
         }
-        byte[] payload = ByteBufUtil.getBytes(msg.payload());
         String violation = PublishProperties.violation(msg.variableHeader().properties());
         if (violation != null) {
             close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), violation);
             return;
         }
+        byte[] payload = ByteBufUtil.getBytes(msg.payload());
         PublishProperties properties = version == MqttVersion.MQTT_5
                 ? PublishProperties.fromWire(msg.variableHeader().properties()) : PublishProperties.NONE;
         if (!properties.payloadValid(payload)) {
