@@ -9,9 +9,11 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The MQTT 5 properties of an application message (a PUBLISH or a will), and how they map onto a core
@@ -112,20 +114,16 @@ record PublishProperties(int payloadFormat, long expirySeconds, String contentTy
         if (userProperties.isEmpty()) {
             return;
         }
-        Map<String, Object> headers = new LinkedHashMap<>();
-        boolean repeated = false;
+        // Linear in the number of pairs, however many share a name: a PUBLISH may carry a great many.
+        Map<String, List<String>> byName = new LinkedHashMap<>();
         for (Map.Entry<String, String> pair : userProperties) {
-            Object previous = headers.putIfAbsent(pair.getKey(), pair.getValue());
-            if (previous != null) {
-                repeated = true;
-                List<Object> values = previous instanceof List<?> list ? new ArrayList<>(list)
-                        : new ArrayList<>(List.of(previous));
-                values.add(pair.getValue());
-                headers.put(pair.getKey(), List.copyOf(values));
-            }
+            byName.computeIfAbsent(pair.getKey(), name -> new ArrayList<>(1)).add(pair.getValue());
         }
-        message.headers(headers);
-        if (repeated) {
+        for (Map.Entry<String, List<String>> header : byName.entrySet()) {
+            List<String> values = header.getValue();
+            message.header(header.getKey(), values.size() == 1 ? values.get(0) : List.copyOf(values));
+        }
+        if (byName.size() < userProperties.size()) {
             message.property(USER_PROPERTIES, userProperties);
         }
     }
@@ -173,9 +171,9 @@ record PublishProperties(int payloadFormat, long expirySeconds, String contentTy
      */
     private static void addUserProperties(Message message, MqttProperties wire) {
         Map<String, Object> headers = message.headers();
-        List<String> done = List.of();
+        Set<String> done = Set.of();
         if (message.properties().get(USER_PROPERTIES) instanceof List<?> exact) {
-            List<String> names = new ArrayList<>();
+            Set<String> names = new HashSet<>();
             for (Object item : exact) {
                 if (item instanceof Map.Entry<?, ?> pair) {
                     wire.add(new MqttProperties.UserProperty(String.valueOf(pair.getKey()),

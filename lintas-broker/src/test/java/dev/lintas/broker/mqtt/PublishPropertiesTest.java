@@ -3,9 +3,11 @@ package dev.lintas.broker.mqtt;
 import dev.lintas.broker.core.Message;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -55,6 +57,21 @@ class PublishPropertiesTest {
         assertThat(value(out, MqttPropertyType.RESPONSE_TOPIC)).isEqualTo("re/ply");
         assertThat((byte[]) value(out, MqttPropertyType.CORRELATION_DATA)).containsExactly(1, 2);
         assertThat(userProperties(out)).containsExactly("a=1", "b=2", "a=3");
+    }
+
+    @Test
+    void manyRepeatedUserPropertiesKeepTheirOrder() {
+        List<Map.Entry<String, String>> pairs = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            pairs.add(Map.entry(i % 2 == 0 ? "even" : "odd", Integer.toString(i)));
+        }
+        Message.Builder builder = message();
+        new PublishProperties(-1, -1, null, null, null, pairs).applyTo(builder);
+        Message message = builder.build();
+        assertThat(message.headers().get("even")).asInstanceOf(InstanceOfAssertFactories.list(String.class))
+                .hasSize(10_000).startsWith("0", "2");
+        List<String> out = userProperties(PublishProperties.toWire(message, Long.MAX_VALUE, NOW));
+        assertThat(out).hasSize(20_000).startsWith("even=0", "odd=1", "even=2").endsWith("odd=19999");
     }
 
     @Test
