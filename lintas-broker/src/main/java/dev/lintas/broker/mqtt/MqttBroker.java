@@ -17,7 +17,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
@@ -177,12 +176,10 @@ public final class MqttBroker {
                 .consume(consumer, ConsumeOptions.manualAck("mqtt-" + session.clientId(), window));
     }
 
-    /** Publishes to every matching subscription, and retains (or clears) the topic's message when asked to. */
-    void publish(String clientId, String topic, int qos, boolean retain, byte[] payload) {
-        publish(clientId, topic, qos, retain, payload, PublishProperties.NONE);
-    }
-
-    /** Publishes with the v5 properties of the PUBLISH, which travel with the message. */
+    /**
+     * Publishes to every matching subscription, and retains (or clears) the topic's message when asked to. The v5
+     * properties ({@link PublishProperties#NONE} for 3.1.1) travel with the message.
+     */
     void publish(String clientId, String topic, int qos, boolean retain, byte[] payload,
             PublishProperties properties) {
         Message.Builder builder = host.message(EXCHANGE, MqttTopics.toRoutingKey(topic))
@@ -198,11 +195,6 @@ public final class MqttBroker {
             retained.retain(message);
         }
         host.publish(message);
-    }
-
-    /** Records and binds a subscription; returns the QoS granted. */
-    int subscribe(Session<MqttHandler> session, String filter, int requestedQos) {
-        return subscribe(session, filter, SubscriptionOptions.qos(requestedQos)).options().qos();
     }
 
     /**
