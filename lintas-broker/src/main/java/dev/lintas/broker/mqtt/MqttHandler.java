@@ -54,6 +54,10 @@ import java.util.concurrent.TimeUnit;
  * Every way a connection ends goes through {@link #close}, which logs one line; the cleanup (the core subscription
  * closed, the session detached) runs once, in {@link #channelInactive}.
  * <p>
+ * The MQTT 5 parts live in their own classes, and this one only wires them in: {@link PublishProperties} (message
+ * properties to and from the core), {@link TopicAliases}, {@link MatchedSubscriptions} (subscription options and
+ * identifiers), {@link PublishEncoder} (the outgoing PUBLISH), {@link ReasonStrings} and {@link EnhancedAuth}.
+ * <p>
  * All fields are only touched on the channel's event loop: core deliveries are handed over to it.
  */
 final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer {
