@@ -15,7 +15,7 @@ final class MqttSettingsReader {
     /** The keys of {@code broker.mqtt} this reader owns. */
     static final String[] KEYS = {"max-packet-size", "max-connections", "max-topic-length", "max-topic-levels",
         "max-subscriptions-per-client", "max-inflight", "max-queued-messages", "max-queued-bytes", "queue-overflow",
-        "connect-timeout", "receive-maximum"};
+        "connect-timeout", "receive-maximum", "topic-alias-maximum", "max-keep-alive"};
 
     private MqttSettingsReader() {
     }
@@ -40,16 +40,29 @@ final class MqttSettingsReader {
         }
         QueueOverflow overflow = mqtt.parsed("queue-overflow", "drop-oldest or reject-new", QueueOverflow::of)
                 .orElse(d.queueOverflow());
-        return new MqttSettings((int) packet, connectTimeout,
-                mqtt.integer("max-queued-messages", d.maxQueuedMessages(), 1),
-                ranged(mqtt, "max-inflight", d.deliveryWindow(), 1, 65_535),
-                bytes == Long.MAX_VALUE ? -1 : bytes,
-                overflow,
-                mqtt.integer("max-connections", d.maxConnections(), 1),
-                ranged(mqtt, "max-topic-length", d.maxTopicLength(), 1, MqttSettings.MAX_TOPIC_LENGTH_LIMIT),
-                mqtt.integer("max-topic-levels", d.maxTopicLevels(), 1),
-                mqtt.integer("max-subscriptions-per-client", d.maxSubscriptionsPerClient(), 1),
-                ranged(mqtt, "receive-maximum", d.receiveMaximum(), 1, 65_535));
+        Duration keepAlive = mqtt.duration("max-keep-alive", Duration.ofSeconds(d.maxKeepAliveSeconds()));
+        if (keepAlive.toSeconds() > 65_535) {
+            problem(mqtt, "max-keep-alive", "'" + mqtt.string("max-keep-alive", "")
+                    + "' (expected at most 65535s, the most MQTT can express, or 0 for no maximum)");
+            keepAlive = Duration.ofSeconds(d.maxKeepAliveSeconds());
+        }
+        return d.toBuilder()
+                .maxPacketSize((int) packet)
+                .connectTimeout(connectTimeout)
+                .maxQueuedMessages(mqtt.integer("max-queued-messages", d.maxQueuedMessages(), 1))
+                .deliveryWindow(ranged(mqtt, "max-inflight", d.deliveryWindow(), 1, 65_535))
+                .maxQueuedBytes(bytes == Long.MAX_VALUE ? -1 : bytes)
+                .queueOverflow(overflow)
+                .maxConnections(mqtt.integer("max-connections", d.maxConnections(), 1))
+                .maxTopicLength(ranged(mqtt, "max-topic-length", d.maxTopicLength(), 1,
+                        MqttSettings.MAX_TOPIC_LENGTH_LIMIT))
+                .maxTopicLevels(mqtt.integer("max-topic-levels", d.maxTopicLevels(), 1))
+                .maxSubscriptionsPerClient(mqtt.integer("max-subscriptions-per-client",
+                        d.maxSubscriptionsPerClient(), 1))
+                .receiveMaximum(ranged(mqtt, "receive-maximum", d.receiveMaximum(), 1, 65_535))
+                .topicAliasMaximum(ranged(mqtt, "topic-alias-maximum", d.topicAliasMaximum(), 0, 65_535))
+                .maxKeepAliveSeconds((int) keepAlive.toSeconds())
+                .build();
     }
 
     private static int ranged(ConfigMap map, String key, int fallback, int min, int max) {

@@ -72,9 +72,22 @@ public final class RetainedStore {
                 ? Optional.empty() : Optional.of(node.message);
     }
 
+    /**
+     * A retained message and when it expires.
+     *
+     * @param expiresAtMillis when it expires, or {@link Long#MAX_VALUE}; MQTT sends the interval that remains
+     */
+    public record Retained(Message message, long expiresAtMillis) {
+    }
+
     /** The unexpired retained messages whose topics match {@code filter}, in no particular order. */
-    public synchronized List<Message> match(String filter) {
-        Set<Message> found = new LinkedHashSet<>();
+    public List<Message> match(String filter) {
+        return find(filter).stream().map(Retained::message).toList();
+    }
+
+    /** Like {@link #match}, with each message's expiry. */
+    public synchronized List<Retained> find(String filter) {
+        Set<Retained> found = new LinkedHashSet<>();
         collect(root, TopicTrie.words(filter), 0, clock.getAsLong(), found);
         return List.copyOf(found);
     }
@@ -83,10 +96,10 @@ public final class RetainedStore {
         return size;
     }
 
-    private void collect(Node node, String[] filter, int index, long now, Set<Message> found) {
+    private void collect(Node node, String[] filter, int index, long now, Set<Retained> found) {
         if (index == filter.length) {
             if (node.message != null && node.expiresAt >= now) {
-                found.add(node.message);
+                found.add(new Retained(node.message, node.expiresAt));
             }
             return;
         }

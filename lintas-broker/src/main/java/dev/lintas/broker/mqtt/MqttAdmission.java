@@ -17,7 +17,8 @@ import java.util.ArrayDeque;
 import java.util.Queue;
 
 /**
- * The door before {@link MqttHandler}. A connection's first CONNECT must pass two checks, in this order:
+ * The door before {@link MqttHandler}. A connection's first CONNECT must pass two checks, in this order (a v5
+ * CONNECT with an Authentication Method skips the first: {@link MqttHandler} runs that exchange):
  * <ol>
  *   <li>authentication ({@link Authenticator}): a bad name or password gets CONNACK 0x04 (v5 0x86), a client that
  *   may not come in anonymously 0x05 (v5 0x87);</li>
@@ -63,6 +64,13 @@ final class MqttAdmission extends ChannelInboundHandlerAdapter {
 
     private void check(ChannelHandlerContext ctx, MqttConnectMessage connect) {
         state = State.CHECKING;
+        if (connect.variableHeader().version() == MqttVersion.MQTT_5.protocolLevel()
+                && connect.variableHeader().properties().getProperty(
+                        MqttProperties.MqttPropertyType.AUTHENTICATION_METHOD.value()) != null) {
+            // MQTT 5 enhanced authentication: the handler runs the exchange with the method's MqttAuthenticator.
+            decide(ctx, connect, Authenticator.Verdict.ALLOWED);
+            return;
+        }
         String name = connect.variableHeader().hasUserName() ? connect.payload().userName() : null;
         byte[] password = connect.variableHeader().hasPassword() ? connect.payload().passwordInBytes() : null;
         var verdict = broker.authenticator().authenticate(ctx.channel().remoteAddress(), name, password);

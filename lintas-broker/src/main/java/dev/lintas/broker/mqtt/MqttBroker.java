@@ -19,7 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
@@ -44,10 +43,13 @@ public final class MqttBroker {
     /** Message properties the adapter sets on what it publishes. */
     static final String QOS = "mqtt-qos";
     static final String PUBLISHER = "mqtt-publisher";
+    /** Set (true) on a message published with the retain flag, for subscriptions with retain-as-published. */
+    static final String RETAIN = "mqtt-retain";
     /** Starts the name of every session's queue (the client id and a counter follow). */
     static final String SESSION_QUEUE_PREFIX = "mqtt-session.";
 
     private final VirtualHost host;
+    private final LongSupplier clock;
     private final SessionRegistry<MqttHandler> sessions;
     private final RetainedStore retained;
     private final MqttSettings settings;
@@ -60,13 +62,17 @@ public final class MqttBroker {
     private final ConcurrentHashMap<String, PendingWill> pendingWills = new ConcurrentHashMap<>();
     /** The QoS 2 state of each live session, by session queue name (unique to one session). */
     private final ConcurrentHashMap<String, MqttSessionState> states = new ConcurrentHashMap<>();
+    /** Enhanced authentication methods, by name. */
+    private final ConcurrentHashMap<String, MqttAuthenticator> authenticators = new ConcurrentHashMap<>();
 
     /**
      * A will from CONNECT, published when the connection ends without a normal DISCONNECT.
      *
      * @param delayMillis the v5 Will Delay Interval; 0 in 3.1.1
+     * @param properties the will's v5 properties, published with it
      */
-    record Will(String topic, int qos, boolean retain, byte[] payload, long delayMillis) {
+    record Will(String topic, int qos, boolean retain, byte[] payload, long delayMillis,
+            PublishProperties properties) {
     }
 
     /** A will waiting for its delay; whoever removes it from {@link #pendingWills} first decides its fate. */
@@ -92,6 +98,7 @@ public final class MqttBroker {
             Authenticator authenticator) {
         this.authenticator = authenticator;
         this.host = host;
+        this.clock = clock;
         this.sessions = new SessionRegistry<>(clock, SESSION_QUEUE_PREFIX);
         this.retained = new RetainedStore(clock);
         this.settings = settings;
@@ -142,6 +149,11 @@ public final class MqttBroker {
         return limits.connections();
     }
 
+    /** The broker's clock, in milliseconds: what message expiry is counted on. */
+    long now() {
+        return clock.getAsLong();
+    }
+
     /** The messages session queues have dropped at their length limit ({@link MqttSettings#maxQueuedMessages()}). */
     public long droppedMessages() {
         return drops.count();
@@ -150,6 +162,19 @@ public final class MqttBroker {
     /** The name of the queue of the client's session, if it has one. */
     public Optional<String> sessionQueue(String clientId) {
         return sessions.find(clientId).map(Session::queue);
+    }
+
+    /**
+     * Lets MQTT 5 clients authenticate with {@code authenticator}'s method; it replaces one registered for the same
+     * method. Connections that started an exchange before keep the one they had.
+     */
+    public void addAuthenticator(MqttAuthenticator authenticator) {
+        authenticators.put(authenticator.method(), authenticator);
+    }
+
+    /** The authenticator of an Authentication Method, or null when there is none. */
+    MqttAuthenticator authenticator(String method) {
+        return authenticators.get(method);
     }
 
     String assignClientId() {
@@ -196,17 +221,23 @@ public final class MqttBroker {
      * A client's PUBLISH: to every matching subscription, and retained (or cleared) for the topic when asked to.
      * Counted in the metrics; wills, which no client sends at that moment, are not.
      */
-    void publish(String clientId, String topic, int qos, boolean retain, byte[] payload) {
+    void publish(String clientId, String topic, int qos, boolean retain, byte[] payload,
+            PublishProperties properties) {
         metrics.received(qos);
-        route(clientId, topic, qos, retain, payload);
+        route(clientId, topic, qos, retain, payload, properties);
     }
 
-    private void route(String clientId, String topic, int qos, boolean retain, byte[] payload) {
-        Message message = host.message(EXCHANGE, MqttTopics.toRoutingKey(topic))
+    private void route(String clientId, String topic, int qos, boolean retain, byte[] payload,
+            PublishProperties properties) {
+        Message.Builder builder = host.message(EXCHANGE, MqttTopics.toRoutingKey(topic))
                 .payload(payload)
                 .property(QOS, qos)
-                .property(PUBLISHER, clientId)
-                .build();
+                .property(PUBLISHER, clientId);
+        if (retain) {
+            builder.property(RETAIN, true);
+        }
+        properties.applyTo(builder);
+        Message message = builder.build();
         if (retain) {
             retained.retain(message);
         }
@@ -214,18 +245,28 @@ public final class MqttBroker {
     }
 
     /**
-     * Records and binds a subscription, or joins a shared subscription's group; returns the QoS granted, which is the
-     * one requested. A {@code $share/} filter must have been checked with {@link MqttSharedGroups.Shared#valid()}.
+     * What a SUBSCRIBE did to one filter.
+     *
+     * @param options the options recorded, with the QoS granted
+     * @param existed whether the session had subscribed to the filter before (its options are now replaced)
      */
-    int subscribe(Session<MqttHandler> session, String filter, int requestedQos) {
+    record Subscribed(SubscriptionOptions options, boolean existed) {
+    }
+
+    /**
+     * Records (or replaces) and binds a subscription with its MQTT 5 options, or joins a shared subscription's group;
+     * the QoS granted is the one requested. A {@code $share/} filter must have been checked with
+     * {@link MqttSharedGroups.Shared#valid()}.
+     */
+    Subscribed subscribe(Session<MqttHandler> session, String filter, SubscriptionOptions requested) {
         MqttSharedGroups.Shared group = MqttSharedGroups.Shared.parse(filter);
         if (group != null) {
             shared.join(group, session.queue());
         } else {
             host.bind(binding(session, filter), null);
         }
-        session.subscribe(filter, SubscriptionOptions.qos(requestedQos));
-        return requestedQos;
+        boolean existed = session.subscribe(filter, requested) != null;
+        return new Subscribed(requested, existed);
     }
 
     /** Starts taking messages from a shared subscription's queue as one of its competing consumers. */
@@ -252,8 +293,8 @@ public final class MqttBroker {
     }
 
     /** The retained messages a new subscription to {@code filter} receives. */
-    List<Message> retained(String filter) {
-        return retained.match(MqttTopics.toBindingKey(filter));
+    List<RetainedStore.Retained> retained(String filter) {
+        return retained.find(MqttTopics.toBindingKey(filter));
     }
 
     /** Forgets a subscription; returns whether there was one. */
@@ -303,7 +344,7 @@ public final class MqttBroker {
     }
 
     private void publishWill(String clientId, Will will) {
-        route(clientId, will.topic(), will.qos(), will.retain(), will.payload());
+        route(clientId, will.topic(), will.qos(), will.retain(), will.payload(), will.properties());
     }
 
     /** Ends the offline sessions whose expiry interval has passed; a timer calls it. */
@@ -314,21 +355,6 @@ public final class MqttBroker {
 
     public int sessionCount() {
         return sessions.size();
-    }
-
-    /**
-     * The QoS to deliver a message published at {@code publishedQos} with, to a session: the minimum of that and the
-     * highest QoS among the session's filters that match {@code topic}; -1 when none matches any more.
-     */
-    static int deliveryQos(Session<?> session, String topic, int publishedQos) {
-        int best = -1;
-        for (Map.Entry<String, SubscriptionOptions> entry : session.subscriptions().entrySet()) {
-            // A shared subscription's messages come through its own queue, with its own QoS.
-            if (MqttSharedGroups.Shared.parse(entry.getKey()) == null && matches(entry.getKey(), topic)) {
-                best = Math.max(best, entry.getValue().qos());
-            }
-        }
-        return best < 0 ? -1 : Math.min(best, publishedQos);
     }
 
     /** Whether an MQTT filter matches an MQTT topic name; a filter that starts with a wildcard skips '$' topics. */

@@ -4,6 +4,8 @@ package dev.lintas.broker.mqtt;
 enum MqttConnection {
     /** Open, and the first packet, which must be CONNECT, has not come yet. */
     AWAITING_CONNECT,
+    /** CONNECT named an MQTT 5 Authentication Method and the AUTH exchange is under way; only AUTH is read. */
+    AUTHENTICATING,
     /** CONNECT accepted: the connection holds a session and takes PUBLISH, SUBSCRIBE and the rest. */
     CONNECTED,
     /** Going or gone: nothing more is read or delivered, and the cleanup runs once, when the channel closes. */

@@ -4,12 +4,12 @@ import dev.lintas.broker.core.Consumer;
 import dev.lintas.broker.core.Delivery;
 import dev.lintas.broker.core.Message;
 import dev.lintas.broker.core.MqttTopics;
+import dev.lintas.broker.core.RetainedStore;
 import dev.lintas.broker.core.Session;
 import dev.lintas.broker.core.SessionRegistry;
 import dev.lintas.broker.core.Subscription;
 import dev.lintas.broker.core.SubscriptionOptions;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -25,15 +25,15 @@ import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPubAckMessage;
-import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
-import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttSubAckPayload;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
@@ -52,6 +52,10 @@ import java.util.concurrent.TimeUnit;
  * One MQTT connection: translates packets into {@link MqttBroker} calls and core deliveries into PUBLISH packets.
  * Every way a connection ends goes through {@link #close}, which logs one line; the cleanup (the core subscriptions
  * closed, the session detached) runs once, in {@link #channelInactive}.
+ * <p>
+ * The MQTT 5 parts live in their own classes, and this one only wires them in: {@link PublishProperties} (message
+ * properties to and from the core), {@link TopicAliases}, {@link MatchedSubscriptions} (subscription options and
+ * identifiers), {@link PublishEncoder} (the outgoing PUBLISH), {@link ReasonStrings} and {@link EnhancedAuth}.
  * <p>
  * All fields are only touched on the channel's event loop: core deliveries are handed over to it.
  */
@@ -79,6 +83,17 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     private MqttOutgoing outgoing;
     /** Outgoing QoS 1 and 2 messages awaiting PUBACK or PUBREC: {@code outgoing}'s. */
     private MqttInFlight inFlight;
+    /** None until a v5 CONNECT sets them up. */
+    private TopicAliases aliases = new TopicAliases(0, 0);
+    /** The v5 client's Maximum Packet Size: larger messages are not sent to it, nor reason strings that would grow a
+     *  packet past it. */
+    private long clientMaxPacketSize = PacketSizes.UNLIMITED;
+    private PublishEncoder encoder;
+    /** The v5 client's Request Problem Information: whether negative acknowledgements carry a Reason String. */
+    private boolean problemInformation = true;
+    /** Enhanced authentication, when CONNECT named a method; the CONNECT waits while the exchange is under way. */
+    private EnhancedAuth auth;
+    private MqttConnectMessage authenticatingConnect;
 
     MqttHandler(MqttBroker broker) {
         this.broker = broker;
@@ -114,6 +129,15 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             connect((MqttConnectMessage) msg);
             return;
         }
+        if (state == MqttConnection.AUTHENTICATING) {
+            if (type == MqttMessageType.AUTH) {
+                authReceived(msg);
+            } else {
+                close(connAck(MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR, false,
+                        MqttProperties.NO_PROPERTIES), type + " during authentication");
+            }
+            return;
+        }
         switch (type) {
             case CONNECT -> close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), "second CONNECT");
             case PUBLISH -> publish((MqttPublishMessage) msg);
@@ -138,16 +162,31 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             case SUBSCRIBE -> subscribe((MqttSubscribeMessage) msg);
             case UNSUBSCRIBE -> unsubscribe((MqttUnsubscribeMessage) msg);
             case PINGREQ -> ctx.writeAndFlush(MqttMessage.PINGRESP);
-            case DISCONNECT -> {
-                // v5 reason 0x04 is "disconnect with will message"; any other normal DISCONNECT discards the will.
-                if (!(msg.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader header
-                        && header.reasonCode() == 0x04)) {
-                    will = null;
-                }
-                close(null, null);
-            }
+            case DISCONNECT -> disconnectReceived(msg);
+            case AUTH -> authReceived(msg);
             default -> close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), "unsupported packet " + type);
         }
+    }
+
+    private void disconnectReceived(MqttMessage msg) {
+        if (msg.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader header) {
+            long seconds = intProperty(header.properties(), MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL,
+                    -1);
+            if (seconds > 0 && expiryMillis == 0) {
+                close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR),
+                        "DISCONNECT sets a session expiry interval after CONNECT set none");
+                return;
+            }
+            if (seconds >= 0) {
+                expiryMillis = seconds == 0xFFFF_FFFFL ? SessionRegistry.NEVER : seconds * 1000;
+            }
+        }
+        // v5 reason 0x04 is "disconnect with will message"; any other normal DISCONNECT discards the will.
+        if (!(msg.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader header
+                && header.reasonCode() == 0x04)) {
+            will = null;
+        }
+        close(null, null);
     }
 
     /** The decoder could not make sense of the input; it discards the rest, so the connection ends here. */
@@ -185,10 +224,29 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                     MqttProperties.NO_PROPERTIES), "CONNECT refused: MQTT 3.1 is not supported");
             return;
         }
+        String method = version == MqttVersion.MQTT_5 ? (String) value(msg.variableHeader().properties(),
+                MqttProperties.MqttPropertyType.AUTHENTICATION_METHOD) : null;
+        if (method != null) {
+            authenticate(msg, method);
+            return;
+        }
+        accept(msg, null);
+    }
+
+    /**
+     * Accepts a CONNECT, or refuses it for what is wrong in it.
+     *
+     * @param authenticated the Authentication Method and Data for the CONNACK after enhanced authentication, or
+     *        null: the client then connects anonymously, which only loopback addresses may
+     */
+    private void accept(MqttConnectMessage msg, MqttProperties authenticated) {
         boolean v5 = version == MqttVersion.MQTT_5;
         boolean cleanStart = msg.variableHeader().isCleanSession();
         String requested = msg.payload().clientIdentifier();
         MqttProperties ackProperties = new MqttProperties();
+        if (authenticated != null) {
+            authenticated.listAll().forEach(ackProperties::add);
+        }
         if (requested == null || requested.isEmpty()) {
             if (!v5 && !cleanStart) {
                 close(connAck(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, false,
@@ -214,11 +272,25 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             ackProperties.add(new MqttProperties.IntegerProperty(
                     MqttProperties.MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE.value(), 1));
             ackProperties.add(new MqttProperties.IntegerProperty(
-                    MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE.value(), 0));
+                    MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE.value(), 1));
+            MqttProperties.MqttProperty<?> maxPacketSize = properties.getProperty(
+                    MqttProperties.MqttPropertyType.MAXIMUM_PACKET_SIZE.value());
+            if (maxPacketSize != null && (Integer) maxPacketSize.value() == 0) {
+                close(connAck(MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR, false,
+                        MqttProperties.NO_PROPERTIES), "CONNECT refused: Maximum Packet Size 0");
+                return;
+            }
+            clientMaxPacketSize = intProperty(properties, MqttProperties.MqttPropertyType.MAXIMUM_PACKET_SIZE,
+                    PacketSizes.UNLIMITED);
+            problemInformation = intProperty(properties,
+                    MqttProperties.MqttPropertyType.REQUEST_PROBLEM_INFORMATION, 1) != 0;
             ackProperties.add(new MqttProperties.IntegerProperty(
-                    MqttProperties.MqttPropertyType.TOPIC_ALIAS_MAXIMUM.value(), 0));
-            ackProperties.add(new MqttProperties.IntegerProperty( // max-packet-size, so that clients stay under it
                     MqttProperties.MqttPropertyType.MAXIMUM_PACKET_SIZE.value(), broker.settings().maxPacketSize()));
+            int aliasMaximum = broker.settings().topicAliasMaximum();
+            aliases = new TopicAliases(aliasMaximum,
+                    (int) intProperty(properties, MqttProperties.MqttPropertyType.TOPIC_ALIAS_MAXIMUM, 0));
+            ackProperties.add(new MqttProperties.IntegerProperty(
+                    MqttProperties.MqttPropertyType.TOPIC_ALIAS_MAXIMUM.value(), aliasMaximum));
         } else {
             expiryMillis = cleanStart ? 0 : SessionRegistry.NEVER;
         }
@@ -235,10 +307,18 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             long delaySeconds = v5 ? intProperty(msg.payload().willProperties(),
                     MqttProperties.MqttPropertyType.WILL_DELAY_INTERVAL, 0) : 0;
             byte[] willPayload = msg.payload().willMessageInBytes();
+            willPayload = willPayload == null ? new byte[0] : willPayload;
+            PublishProperties willProperties = v5 ? PublishProperties.fromWire(msg.payload().willProperties())
+                    : PublishProperties.NONE;
+            if (!willProperties.payloadValid(willPayload)) {
+                close(connAck(MqttConnectReturnCode.CONNECTION_REFUSED_PAYLOAD_FORMAT_INVALID, false,
+                        MqttProperties.NO_PROPERTIES), "CONNECT refused: will payload is not UTF-8");
+                return;
+            }
             requestedWill = new MqttBroker.Will(willTopic, willQos,
-                    msg.variableHeader().isWillRetain(), willPayload == null ? new byte[0] : willPayload,
-                    delaySeconds * 1000);
+                    msg.variableHeader().isWillRetain(), willPayload, delaySeconds * 1000, willProperties);
         }
+        encoder = new PublishEncoder(v5, aliases, clientMaxPacketSize);
         SessionRegistry.Connected<MqttHandler> connected = broker.connect(clientId, this, cleanStart, expiryMillis);
         session = connected.session();
         sessionState = broker.state(session);
@@ -247,6 +327,12 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         will = requestedWill;
         state = MqttConnection.CONNECTED;
         int keepAlive = msg.variableHeader().keepAliveTimeSeconds();
+        int maxKeepAlive = broker.settings().maxKeepAliveSeconds();
+        if (v5 && maxKeepAlive > 0 && (keepAlive == 0 || keepAlive > maxKeepAlive)) {
+            keepAlive = maxKeepAlive; // 3.1.1 has no way to tell the client, so it keeps what it asked for.
+            ackProperties.add(new MqttProperties.IntegerProperty(
+                    MqttProperties.MqttPropertyType.SERVER_KEEP_ALIVE.value(), keepAlive));
+        }
         ctx.pipeline().replace(MqttInitializer.IDLE, MqttInitializer.IDLE, keepAlive == 0
                 ? new IdleStateHandler(0, 0, 0)
                 : new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
@@ -291,7 +377,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         }
         for (MqttInFlight.Outgoing held : sessionState.takeHeld()) {
             if (inFlight.free(held.packetId())) {
-                write(held.topic(), 2, held.retain(), true, held.message(), -1, null, held.packetId());
+                write(held.topic(), 2, held.retain(), true, held.message(), Long.MAX_VALUE, List.of(), -1, null,
+                        held.packetId());
             } else {
                 sessionState.hold(held); // Its id was taken meanwhile (a takeover race): at the next reconnect.
             }
@@ -312,6 +399,69 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         }
     }
 
+    // ---- AUTH (MQTT 5 enhanced authentication)
+
+    private void authenticate(MqttConnectMessage msg, String method) {
+        MqttAuthenticator authenticator = broker.authenticator(method);
+        if (authenticator == null) {
+            close(connAck(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD, false,
+                    MqttProperties.NO_PROPERTIES), "CONNECT refused: no authenticator for method '" + method + "'");
+            return;
+        }
+        auth = new EnhancedAuth(authenticator);
+        authenticatingConnect = msg;
+        String requested = msg.payload().clientIdentifier();
+        authStep(auth.start(requested == null ? "" : requested, (byte[]) value(msg.variableHeader().properties(),
+                MqttProperties.MqttPropertyType.AUTHENTICATION_DATA)));
+    }
+
+    private void authReceived(MqttMessage msg) {
+        boolean connected = state == MqttConnection.CONNECTED;
+        String violation = auth == null ? "AUTH on a connection without enhanced authentication"
+                : auth.violation(msg, connected);
+        if (violation != null) {
+            close(connected ? disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR)
+                    : connAck(MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR, false,
+                            MqttProperties.NO_PROPERTIES), violation);
+            return;
+        }
+        String id = connected ? clientId : authenticatingConnect.payload().clientIdentifier();
+        authStep(auth.answer(msg, id == null ? "" : id));
+    }
+
+    /** Acts on one round of an exchange: at CONNECT (state AUTHENTICATING) or a re-authentication (CONNECTED). */
+    private void authStep(MqttAuthenticator.Step step) {
+        boolean connected = state == MqttConnection.CONNECTED;
+        switch (step) {
+            case MqttAuthenticator.Success success -> {
+                if (connected) {
+                    ctx.writeAndFlush(auth.authPacket(EnhancedAuth.SUCCESS, success.data()));
+                } else {
+                    MqttConnectMessage connect = authenticatingConnect;
+                    authenticatingConnect = null;
+                    accept(connect, auth.properties(success.data()));
+                }
+            }
+            case MqttAuthenticator.Continue more -> {
+                if (!connected) {
+                    state = MqttConnection.AUTHENTICATING;
+                }
+                ctx.writeAndFlush(auth.authPacket(EnhancedAuth.CONTINUE, more.data()));
+            }
+            case MqttAuthenticator.Failure failure -> close(connected
+                    ? disconnect(MqttReasonCodes.Disconnect.NOT_AUTHORIZED)
+                    : connAck(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5, false,
+                            MqttProperties.NO_PROPERTIES),
+                    (connected ? "re-authentication" : "authentication") + " with " + auth.method() + " failed: "
+                            + failure.reason());
+        }
+    }
+
+    private static Object value(MqttProperties properties, MqttProperties.MqttPropertyType type) {
+        MqttProperties.MqttProperty<?> property = properties.getProperty(type.value());
+        return property == null ? null : property.value();
+    }
+
     private static long intProperty(MqttProperties properties, MqttProperties.MqttPropertyType type, long fallback) {
         MqttProperties.MqttProperty<?> property = properties.getProperty(type.value());
         return property == null ? fallback : Integer.toUnsignedLong((Integer) property.value());
@@ -326,7 +476,16 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     // ---- PUBLISH, client to broker
 
     private void publish(MqttPublishMessage msg) {
-        String topic = msg.variableHeader().topicName();
+        MqttProperties.MqttProperty<?> alias = msg.variableHeader().properties()
+                .getProperty(MqttProperties.MqttPropertyType.TOPIC_ALIAS.value());
+        String topic;
+        switch (aliases.resolve(msg.variableHeader().topicName(), alias == null ? -1 : (Integer) alias.value())) {
+            case TopicAliases.Topic resolved -> topic = resolved.name();
+            case TopicAliases.Refusal refusal -> {
+                close(disconnect(refusal.reason()), refusal.why());
+                return;
+            }
+        }
         int qos = msg.fixedHeader().qosLevel().value();
         int packetId = msg.variableHeader().packetId();
         if (!MqttBroker.validTopicName(topic)) {
@@ -341,6 +500,11 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), "PUBLISH at QoS " + qos + " with packet id 0");
             return;
         }
+        String violation = PublishProperties.violation(msg.variableHeader().properties());
+        if (violation != null) {
+            close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), violation);
+            return;
+        }
         // QoS 1 is acknowledged before the next packet is read, so only QoS 2 ones awaiting PUBREL use the quota.
         boolean resent = qos == 2 && sessionState.isAwaitingRelease(packetId);
         if (qos > 0 && !resent && version == MqttVersion.MQTT_5
@@ -350,7 +514,15 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             return;
         }
         if (!resent) {
-            broker.publish(clientId, topic, qos, msg.fixedHeader().isRetain(), ByteBufUtil.getBytes(msg.payload()));
+            byte[] payload = ByteBufUtil.getBytes(msg.payload());
+            PublishProperties properties = version == MqttVersion.MQTT_5
+                    ? PublishProperties.fromWire(msg.variableHeader().properties()) : PublishProperties.NONE;
+            if (!properties.payloadValid(payload)) {
+                refusePublish(qos, packetId, MqttReasonCodes.PubAck.PAYLOAD_FORMAT_INVALID.byteValue(),
+                        "PUBLISH payload is not the UTF-8 its Payload Format Indicator says");
+                return;
+            }
+            broker.publish(clientId, topic, qos, msg.fixedHeader().isRetain(), payload, properties);
         }
         if (qos == 1) {
             ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(packetId).build());
@@ -366,6 +538,22 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         byte reason = sessionState.released(packetId) ? MqttReasonCodes.PubComp.SUCCESS.byteValue()
                 : MqttReasonCodes.PubComp.PACKET_IDENTIFIER_NOT_FOUND.byteValue();
         ctx.writeAndFlush(MqttOutgoing.pubReply(MqttMessageType.PUBCOMP, packetId, reason));
+    }
+
+    /**
+     * Refuses one PUBLISH but keeps the connection: PUBACK (QoS 1) or PUBREC (QoS 2) with {@code reason}; at QoS 0,
+     * which has no acknowledgement, a DISCONNECT with the same reason.
+     */
+    private void refusePublish(int qos, int packetId, byte reason, String why) {
+        if (qos == 0) {
+            close(disconnect(reason), why);
+            return;
+        }
+        log.debug("mqtt client '{}': PUBLISH refused with 0x{}, {}", clientId, Integer.toHexString(reason), why);
+        MqttFixedHeader header = new MqttFixedHeader(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC,
+                false, MqttQoS.AT_MOST_ONCE, false, 0);
+        ctx.writeAndFlush(new MqttMessage(header, new MqttPubReplyMessageVariableHeader(packetId, reason,
+                ReasonStrings.forAck(why, problemInformation, 3, clientMaxPacketSize))));
     }
 
     // ---- PUBLISH, broker to client
@@ -385,12 +573,13 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         if (state != MqttConnection.CONNECTED) {
             return; // The queue takes it back when the subscription closes.
         }
-        String topic = MqttTopics.toMqttTopic(delivery.message().routingKey());
-        int qos = topic == null ? -1 : MqttBroker.deliveryQos(session, topic, publishedQos(delivery.message()));
-        forward(delivery, subscription, topic, qos);
+        Message message = delivery.message();
+        String topic = MqttTopics.toMqttTopic(message.routingKey());
+        MatchedSubscriptions matched = topic == null ? null : MatchedSubscriptions.of(session, topic, message);
+        forward(delivery, subscription, topic, matched);
     }
 
-    /** A delivery from a shared subscription's queue, at that subscription's QoS (not the session's own filters). */
+    /** A delivery from a shared subscription's queue, with that subscription's options (not the session's filters). */
     private void sendShared(MqttSharedMembers.Member member, Delivery delivery) {
         if (state != MqttConnection.CONNECTED) {
             return; // The group's queue takes it back when the subscription closes.
@@ -401,42 +590,47 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         }
         SubscriptionOptions options = session.subscriptions().get(member.filter);
         String topic = MqttTopics.toMqttTopic(delivery.message().routingKey());
-        int qos = topic == null || options == null ? -1 : Math.min(options.qos(), publishedQos(delivery.message()));
-        forward(delivery, member.subscription, topic, qos);
+        MatchedSubscriptions matched = topic == null || options == null ? null
+                : MatchedSubscriptions.ofShared(options, delivery.message());
+        forward(delivery, member.subscription, topic, matched);
     }
 
-    private static int publishedQos(Message message) {
-        return message.properties().get(MqttBroker.QOS) instanceof Integer q ? q : 1;
-    }
-
-    private void forward(Delivery delivery, Subscription from, String topic, int qos) {
-        if (qos < 0) {
-            from.ack(delivery.tag(), false); // No MQTT form, or unsubscribed since it was queued.
+    private void forward(Delivery delivery, Subscription from, String topic, MatchedSubscriptions matched) {
+        if (matched == null || delivery.expiresAtMillis() < broker.now()) {
+            // No MQTT form, unsubscribed since it was queued, only no-local subscriptions and our own message, or
+            // expired on its way to this event loop.
+            from.ack(delivery.tag(), false);
             return;
         }
         Message message = delivery.message();
         // A message sent before the last connection ended keeps its packet id, so the client sees the duplicate.
-        int packetId = qos > 0 && delivery.redelivered() ? sessionState.resendId(message.id()) : -1;
-        write(topic, qos, false, delivery.redelivered(), message, delivery.tag(), from, packetId);
+        int packetId = matched.qos() > 0 && delivery.redelivered() ? sessionState.resendId(message.id()) : -1;
+        write(topic, matched.qos(), matched.retain(), delivery.redelivered(), message, delivery.expiresAtMillis(),
+                matched.subscriptionIds(), delivery.tag(), from, packetId);
     }
 
     /**
-     * Sends a PUBLISH; at QoS 1 and 2 it is remembered until answered.
+     * Sends a PUBLISH; at QoS 1 and 2 it is remembered until answered. One larger than the client's Maximum Packet
+     * Size is discarded (and its delivery acknowledged), as MQTT 5 says.
      *
      * @param tag the core delivery, acknowledged once written (QoS 0) or answered; -1 for none
      * @param packetId the packet id to keep for a re-send, or -1 to take a new one
      */
-    private void write(String topic, int qos, boolean retain, boolean dup, Message message, long tag,
-            Subscription from, int packetId) {
-        if (qos > 0 && (packetId <= 0 || !inFlight.free(packetId))) {
-            packetId = inFlight.nextPacketId();
+    private void write(String topic, int qos, boolean retain, boolean dup, Message message, long expiresAtMillis,
+            List<Integer> subscriptionIds, long tag, Subscription from, int packetId) {
+        int kept = packetId;
+        MqttPublishMessage publish = encoder.encode(topic, qos, retain, dup, message, expiresAtMillis, broker.now(),
+                subscriptionIds, () -> kept > 0 && inFlight.free(kept) ? kept : inFlight.nextPacketId());
+        if (publish == null) {
+            log.debug("mqtt client '{}': PUBLISH to '{}' discarded, above the client's Maximum Packet Size",
+                    clientId, topic);
+            if (tag >= 0) {
+                from.ack(tag, false);
+            }
+            return;
         }
         broker.metrics().sent(qos);
-        MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, dup && qos > 0,
-                MqttQoS.valueOf(qos), retain, 0);
-        MqttPublishMessage publish = new MqttPublishMessage(header,
-                new MqttPublishVariableHeader(topic, qos == 0 ? 0 : packetId),
-                Unpooled.wrappedBuffer(message.payload()));
+        packetId = publish.variableHeader().packetId();
         if (qos == 0) {
             if (tag < 0) {
                 ctx.writeAndFlush(publish, ctx.voidPromise());
@@ -462,6 +656,14 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     // ---- SUBSCRIBE, UNSUBSCRIBE
 
     private void subscribe(MqttSubscribeMessage msg) {
+        List<? extends MqttProperties.MqttProperty> ids = msg.idAndPropertiesVariableHeader().properties()
+                .getProperties(MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value());
+        int subscriptionId = ids.isEmpty() ? 0 : (Integer) ids.get(0).value();
+        if (ids.size() > 1 || !ids.isEmpty() && subscriptionId == 0) {
+            close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), "SUBSCRIBE with subscription identifiers "
+                    + ids.stream().map(MqttProperties.MqttProperty::value).toList() + " (expected: one, not 0)");
+            return;
+        }
         List<MqttTopicSubscription> wanted = msg.payload().topicSubscriptions();
         if (wanted.stream().anyMatch(sub -> sub.option().isNoLocal()
                 && MqttSharedGroups.Shared.parse(sub.topicFilter()) != null)) {
@@ -469,41 +671,67 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             return;
         }
         List<Integer> codes = new ArrayList<>(wanted.size());
-        List<String> granted = new ArrayList<>();
+        List<Runnable> retainedSends = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         for (MqttTopicSubscription sub : wanted) {
             String filter = sub.topicFilter();
-            int refused = broker.limits().filterRefusal(session, filter, version == MqttVersion.MQTT_5);
             MqttSharedGroups.Shared group = MqttSharedGroups.Shared.parse(filter);
+            int limit = broker.limits().filterRefusal(session, filter, version == MqttVersion.MQTT_5);
             if (group != null ? !group.valid() : !MqttBroker.validFilter(filter)) {
                 codes.add(version == MqttVersion.MQTT_5 ? 0x8F : 0x80);
-            } else if (refused != MqttLimits.ALLOWED) {
-                codes.add(refused);
+                refused.add("'" + filter + "': not a valid " + (group != null ? "shared subscription" : "topic filter"));
+            } else if (limit != MqttLimits.ALLOWED) {
+                codes.add(limit);
+                refused.add("'" + filter + "': over the broker's topic or subscription limits");
             } else {
-                int qos = broker.subscribe(session, filter, sub.qualityOfService().value());
-                codes.add(qos);
+                MqttSubscriptionOption option = sub.option();
+                MqttBroker.Subscribed subscribed = broker.subscribe(session, filter, new SubscriptionOptions(
+                        option.qos().value(), option.isNoLocal(), option.isRetainAsPublished(),
+                        option.retainHandling().value(), subscriptionId));
+                codes.add(subscribed.options().qos());
                 if (group == null) {
-                    granted.add(filter);
+                    retainedSends.add(retainedSend(filter, subscribed));
                 } else {
                     joinShared(filter, group); // No retained messages for a shared subscription (MQTT 5 4.8.2).
                 }
             }
         }
-        // Built by hand: the builder takes MqttQoS values only, which have no v5 reason codes such as 0x8F.
+        MqttProperties ackProperties = refused.isEmpty() || version != MqttVersion.MQTT_5
+                ? MqttProperties.NO_PROPERTIES
+                : ReasonStrings.forAck(String.join("; ", refused), problemInformation, 2 + codes.size(),
+                        clientMaxPacketSize);
+        // Built by hand: the builder takes QoS values only, not v5 reason codes such as 0x8F.
         ctx.writeAndFlush(new MqttSubAckMessage(
                 new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 new MqttMessageIdAndPropertiesVariableHeader(msg.idAndPropertiesVariableHeader().messageId(),
-                        MqttProperties.NO_PROPERTIES),
+                        ackProperties),
                 new MqttSubAckPayload(codes)));
-        for (String filter : granted) {
-            int qos = session.subscriptions().get(filter).qos();
-            for (Message message : broker.retained(filter)) {
+        retainedSends.forEach(Runnable::run);
+    }
+
+    /**
+     * Sends the retained messages a subscription gets, as its Retain Handling says: always, only when new, or never.
+     * They are looked up now, before the SUBACK goes out: a client that publishes once it has the SUBACK then gets
+     * its message live, not also as a retained one.
+     */
+    private Runnable retainedSend(String filter, MqttBroker.Subscribed subscribed) {
+        SubscriptionOptions options = subscribed.options();
+        if (options.retainHandling() == 2 || options.retainHandling() == 1 && subscribed.existed()) {
+            return () -> { };
+        }
+        List<RetainedStore.Retained> found = broker.retained(filter);
+        List<Integer> ids = options.subscriptionId() > 0 ? List.of(options.subscriptionId()) : List.of();
+        return () -> {
+            for (RetainedStore.Retained retained : found) {
+                Message message = retained.message();
                 String topic = MqttTopics.toMqttTopic(message.routingKey());
                 if (topic != null) {
                     int published = message.properties().get(MqttBroker.QOS) instanceof Integer q ? q : 1;
-                    write(topic, Math.min(qos, published), true, false, message, -1, null, -1);
+                    write(topic, Math.min(options.qos(), published), true, false, message,
+                            retained.expiresAtMillis(), ids, -1, null, -1);
                 }
             }
-        }
+        };
     }
 
     private void unsubscribe(MqttUnsubscribeMessage msg) {
@@ -525,7 +753,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
             close(disconnect(MqttReasonCodes.Disconnect.KEEP_ALIVE_TIMEOUT),
-                    state == MqttConnection.AWAITING_CONNECT ? "no CONNECT in time" : "keep-alive expired");
+                    state == MqttConnection.CONNECTED ? "keep-alive expired" : "no CONNECT in time");
         } else {
             ctx.fireUserEventTriggered(evt);
         }
@@ -547,6 +775,9 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         state = MqttConnection.CLOSED;
         if (why != null) {
             log.info("mqtt {} client '{}': closing, {}", ctx.channel().remoteAddress(), clientId, why);
+            if (last != null && version == MqttVersion.MQTT_5) {
+                last = ReasonStrings.addTo(last, why, clientMaxPacketSize);
+            }
         }
         boolean send = last != null && (last.fixedHeader().messageType() == MqttMessageType.CONNACK
                 || version == MqttVersion.MQTT_5 && session != null);

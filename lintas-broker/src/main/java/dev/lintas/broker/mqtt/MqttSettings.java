@@ -25,10 +25,14 @@ import java.time.Duration;
  * @param receiveMaximum the most incoming QoS 1 and 2 PUBLISH packets one session may have unfinished (QoS 2 ones
  *        until PUBREL): the Receive Maximum the v5 CONNACK advertises. A v5 client that goes past it is disconnected
  *        with 0x93.
+ * @param topicAliasMaximum the most topic aliases an MQTT 5 client may set (announced in CONNACK); 0 for none
+ * @param maxKeepAliveSeconds the longest keep-alive an MQTT 5 client gets: one that asks for more, or for none (0),
+ *        gets this in CONNACK's Server Keep Alive; 0 for no maximum
  */
 public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQueuedMessages, int deliveryWindow,
         long maxQueuedBytes, QueueOverflow queueOverflow, int maxConnections, int maxTopicLength, int maxTopicLevels,
-        int maxSubscriptionsPerClient, int receiveMaximum) {
+        int maxSubscriptionsPerClient, int receiveMaximum, int topicAliasMaximum,
+        int maxKeepAliveSeconds) {
 
     /** The largest packet MQTT can express: the remaining length's maximum, 256 MiB less one byte, and its header. */
     public static final int MAX_PACKET_SIZE_LIMIT = 268_435_455 + 5;
@@ -40,6 +44,8 @@ public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQu
     public static final int DEFAULT_DELIVERY_WINDOW = 1024;
     /** The default Receive Maximum: as many unfinished incoming QoS 1 and 2 messages as the delivery window. */
     public static final int DEFAULT_RECEIVE_MAXIMUM = 1024;
+    /** The default number of topic aliases a client may set. */
+    public static final int DEFAULT_TOPIC_ALIAS_MAXIMUM = 16;
     /** The protocol's own bound on a topic: a UTF-8 string of at most 65,535 bytes. */
     public static final int MAX_TOPIC_LENGTH_LIMIT = 65_535;
     /** Read as "no limit" where a count has no bound. */
@@ -47,7 +53,8 @@ public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQu
 
     public static final MqttSettings DEFAULTS = new MqttSettings(1024 * 1024, Duration.ofSeconds(10),
             DEFAULT_MAX_QUEUED_MESSAGES, DEFAULT_DELIVERY_WINDOW, -1, QueueOverflow.DROP_OLDEST, UNLIMITED,
-            MAX_TOPIC_LENGTH_LIMIT, UNLIMITED, UNLIMITED, DEFAULT_RECEIVE_MAXIMUM);
+            MAX_TOPIC_LENGTH_LIMIT, UNLIMITED, UNLIMITED, DEFAULT_RECEIVE_MAXIMUM, DEFAULT_TOPIC_ALIAS_MAXIMUM,
+            0);
 
     public MqttSettings {
         if (maxPacketSize < MIN_PACKET_SIZE || maxPacketSize > MAX_PACKET_SIZE_LIMIT) {
@@ -86,44 +93,162 @@ public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQu
         if (receiveMaximum < 1 || receiveMaximum > 65_535) {
             throw new IllegalArgumentException("receiveMaximum: " + receiveMaximum + " (expected: 1 to 65535)");
         }
+        if (topicAliasMaximum < 0 || topicAliasMaximum > 65_535) {
+            throw new IllegalArgumentException("topicAliasMaximum: " + topicAliasMaximum
+                    + " (expected: 0 to 65535)");
+        }
+        if (maxKeepAliveSeconds < 0 || maxKeepAliveSeconds > 65_535) {
+            throw new IllegalArgumentException("maxKeepAliveSeconds: " + maxKeepAliveSeconds
+                    + " (expected: 0 to 65535)");
+        }
     }
 
     public MqttSettings withMaxQueuedMessages(int max) {
-        return new MqttSettings(maxPacketSize, connectTimeout, max, deliveryWindow, maxQueuedBytes, queueOverflow,
-                maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient, receiveMaximum);
+        return toBuilder().maxQueuedMessages(max).build();
     }
 
     public MqttSettings withDeliveryWindow(int window) {
-        return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, window, maxQueuedBytes,
-                queueOverflow, maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient,
-                receiveMaximum);
+        return toBuilder().deliveryWindow(window).build();
     }
 
     /** The byte bound (-1 for none) and the overflow policy of session queues. */
     public MqttSettings withQueueBounds(long bytes, QueueOverflow overflow) {
-        return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, deliveryWindow, bytes, overflow,
-                maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient, receiveMaximum);
+        return toBuilder().maxQueuedBytes(bytes).queueOverflow(overflow).build();
     }
 
     public MqttSettings withMaxPacketSize(int max) {
-        return new MqttSettings(max, connectTimeout, maxQueuedMessages, deliveryWindow, maxQueuedBytes, queueOverflow,
-                maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient, receiveMaximum);
+        return toBuilder().maxPacketSize(max).build();
     }
 
     public MqttSettings withMaxConnections(int max) {
-        return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, deliveryWindow, maxQueuedBytes,
-                queueOverflow, max, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient, receiveMaximum);
+        return toBuilder().maxConnections(max).build();
     }
 
     /** The topic limits: length in UTF-8 bytes, levels, and subscriptions per client. */
     public MqttSettings withTopicLimits(int length, int levels, int subscriptions) {
-        return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, deliveryWindow, maxQueuedBytes,
-                queueOverflow, maxConnections, length, levels, subscriptions, receiveMaximum);
+        return toBuilder().maxTopicLength(length).maxTopicLevels(levels).maxSubscriptionsPerClient(subscriptions)
+                .build();
     }
 
     public MqttSettings withReceiveMaximum(int max) {
-        return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, deliveryWindow, maxQueuedBytes,
-                queueOverflow, maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient, max);
+        return toBuilder().receiveMaximum(max).build();
+    }
+
+    public MqttSettings withTopicAliasMaximum(int maximum) {
+        return toBuilder().topicAliasMaximum(maximum).build();
+    }
+
+    public MqttSettings withMaxKeepAliveSeconds(int seconds) {
+        return toBuilder().maxKeepAliveSeconds(seconds).build();
+    }
+
+    /** A builder that starts from these settings. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Settings changed one field at a time, checked when built; the config reader and tests use it. */
+    public static final class Builder {
+        private int maxPacketSize;
+        private Duration connectTimeout;
+        private int maxQueuedMessages;
+        private int deliveryWindow;
+        private long maxQueuedBytes;
+        private QueueOverflow queueOverflow;
+        private int maxConnections;
+        private int maxTopicLength;
+        private int maxTopicLevels;
+        private int maxSubscriptionsPerClient;
+        private int receiveMaximum;
+        private int topicAliasMaximum;
+        private int maxKeepAliveSeconds;
+
+        private Builder(MqttSettings from) {
+            maxPacketSize = from.maxPacketSize;
+            connectTimeout = from.connectTimeout;
+            maxQueuedMessages = from.maxQueuedMessages;
+            deliveryWindow = from.deliveryWindow;
+            maxQueuedBytes = from.maxQueuedBytes;
+            queueOverflow = from.queueOverflow;
+            maxConnections = from.maxConnections;
+            maxTopicLength = from.maxTopicLength;
+            maxTopicLevels = from.maxTopicLevels;
+            maxSubscriptionsPerClient = from.maxSubscriptionsPerClient;
+            receiveMaximum = from.receiveMaximum;
+            topicAliasMaximum = from.topicAliasMaximum;
+            maxKeepAliveSeconds = from.maxKeepAliveSeconds;
+        }
+
+        public Builder maxPacketSize(int value) {
+            maxPacketSize = value;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration value) {
+            connectTimeout = value;
+            return this;
+        }
+
+        public Builder maxQueuedMessages(int value) {
+            maxQueuedMessages = value;
+            return this;
+        }
+
+        public Builder deliveryWindow(int value) {
+            deliveryWindow = value;
+            return this;
+        }
+
+        public Builder maxQueuedBytes(long value) {
+            maxQueuedBytes = value;
+            return this;
+        }
+
+        public Builder queueOverflow(QueueOverflow value) {
+            queueOverflow = value;
+            return this;
+        }
+
+        public Builder maxConnections(int value) {
+            maxConnections = value;
+            return this;
+        }
+
+        public Builder maxTopicLength(int value) {
+            maxTopicLength = value;
+            return this;
+        }
+
+        public Builder maxTopicLevels(int value) {
+            maxTopicLevels = value;
+            return this;
+        }
+
+        public Builder maxSubscriptionsPerClient(int value) {
+            maxSubscriptionsPerClient = value;
+            return this;
+        }
+
+        public Builder receiveMaximum(int value) {
+            receiveMaximum = value;
+            return this;
+        }
+
+        public Builder topicAliasMaximum(int value) {
+            topicAliasMaximum = value;
+            return this;
+        }
+
+        public Builder maxKeepAliveSeconds(int value) {
+            maxKeepAliveSeconds = value;
+            return this;
+        }
+
+        public MqttSettings build() {
+            return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, deliveryWindow, maxQueuedBytes,
+                    queueOverflow, maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient,
+                    receiveMaximum, topicAliasMaximum, maxKeepAliveSeconds);
+        }
     }
 
     /**

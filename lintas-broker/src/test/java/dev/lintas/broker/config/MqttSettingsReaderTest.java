@@ -62,11 +62,13 @@ class MqttSettingsReaderTest {
                     queue-overflow: reject-new
                     connect-timeout: 3s
                     receive-maximum: 300
+                    topic-alias-maximum: 0
+                    max-keep-alive: 10m
                 """);
 
         assertThat(problems.sorted()).isEmpty();
         assertThat(config.mqttSettings()).isEqualTo(new MqttSettings(64 * 1024, Duration.ofSeconds(3), 2000, 100,
-                8L << 20, QueueOverflow.REJECT_NEW, 500, 200, 8, 20, 300));
+                8L << 20, QueueOverflow.REJECT_NEW, 500, 200, 8, 20, 300, 0, 600));
     }
 
     @Test
