@@ -1,9 +1,9 @@
 package dev.lintas.broker.mqtt;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -12,12 +12,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The MQTT listener's pipeline, in one place. The idle handler first allows the CONNECT timeout; once CONNECT is
- * accepted, {@link MqttHandler} replaces it with one that fires at 1.5 times the client's keep-alive.
+ * accepted, {@link MqttHandler} replaces it with one that fires at 1.5 times the client's keep-alive. The
+ * {@link MqttPacketValidator} after the decoder refuses what the decoder lets through. Any {@link Channel} will do,
+ * so that tests and the fuzz target can run the same pipeline on an embedded channel.
  */
-public final class MqttInitializer extends ChannelInitializer<SocketChannel> {
+public final class MqttInitializer extends ChannelInitializer<Channel> {
 
     static final String IDLE = "idle";
     static final String DECODER = "mqtt-decoder";
+    static final String VALIDATOR = "mqtt-validator";
     static final String ENCODER = "mqtt-encoder";
     static final String HANDLER = "mqtt-handler";
 
@@ -33,12 +36,13 @@ public final class MqttInitializer extends ChannelInitializer<SocketChannel> {
     }
 
     @Override
-    protected void initChannel(SocketChannel channel) {
+    protected void initChannel(Channel channel) {
         connections.add(channel);
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast(IDLE, new IdleStateHandler(settings.connectTimeout().toMillis(), 0, 0,
                 TimeUnit.MILLISECONDS));
         pipeline.addLast(DECODER, new MqttDecoder(settings.maxPacketSize()));
+        pipeline.addLast(VALIDATOR, MqttPacketValidator.INSTANCE);
         pipeline.addLast(ENCODER, MqttEncoder.INSTANCE);
         pipeline.addLast(HANDLER, new MqttHandler(broker));
     }

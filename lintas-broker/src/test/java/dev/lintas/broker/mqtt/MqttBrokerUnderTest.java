@@ -10,7 +10,7 @@ import dev.lintas.runtime.RuntimeContext;
 import dev.lintas.runtime.net.HostPort;
 
 /** A real broker with an MQTT listener on port 0 of 127.0.0.1, on its own event loops, and clients for it. */
-final class MqttBrokerUnderTest implements AutoCloseable {
+public final class MqttBrokerUnderTest implements AutoCloseable {
 
     private final RuntimeContext context = new RuntimeContext(2);
     private final Broker broker;
@@ -27,11 +27,11 @@ final class MqttBrokerUnderTest implements AutoCloseable {
         port = broker.mqttAddress().getPort();
     }
 
-    static MqttBrokerUnderTest start() {
+    public static MqttBrokerUnderTest start() {
         return start(MqttSettings.DEFAULTS);
     }
 
-    static MqttBrokerUnderTest start(MqttSettings settings) {
+    public static MqttBrokerUnderTest start(MqttSettings settings) {
         try {
             return new MqttBrokerUnderTest(settings);
         } catch (Exception e) {
@@ -48,7 +48,7 @@ final class MqttBrokerUnderTest implements AutoCloseable {
         return broker;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 

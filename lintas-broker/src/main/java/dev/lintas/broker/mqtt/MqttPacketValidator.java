@@ -1,0 +1,97 @@
+package dev.lintas.broker.mqtt;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageFactory;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Checks the rules Netty's {@code MqttDecoder} does not, on the packets it decoded, and turns a packet that breaks one
+ * into a failed message carrying an {@link MqttBadInput}, which {@link MqttHandler} answers like any decoder failure.
+ * Packets the decoder already failed, and good ones, pass unchanged.
+ * <p>
+ * The decoder keeps only the bits of a subscription options byte that mean something, so the reserved bits 6 and 7
+ * ([MQTT-3.8.3-5]) cannot be checked here; neither can a Remaining Length in more bytes than needed
+ * ([MQTT-1.5.5-1]). Stateless and shared.
+ */
+@ChannelHandler.Sharable
+final class MqttPacketValidator extends ChannelInboundHandlerAdapter {
+
+    static final MqttPacketValidator INSTANCE = new MqttPacketValidator();
+
+    private MqttPacketValidator() {
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof MqttMessage packet && packet.decoderResult().isSuccess()) {
+            MqttBadInput bad = brokenRule(packet, MqttBadInput.decoderVersion(ctx.channel()));
+            if (bad != null) {
+                ReferenceCountUtil.release(packet);
+                ctx.fireChannelRead(MqttMessageFactory.newInvalidMessage(packet.fixedHeader(),
+                        packet.variableHeader(), bad));
+                return;
+            }
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    /** The rule the packet breaks, or null. */
+    private static MqttBadInput brokenRule(MqttMessage packet, MqttVersion version) {
+        return switch (packet) {
+            case MqttConnectMessage connect -> connectFlags(connect.variableHeader());
+            case MqttPublishMessage publish -> version == MqttVersion.MQTT_5
+                    && publish.variableHeader().topicName().isEmpty()
+                    && publish.variableHeader().properties()
+                            .getProperty(MqttProperties.MqttPropertyType.TOPIC_ALIAS.value()) == null
+                    ? MqttBadInput.protocolError("PUBLISH with an empty topic and no topic alias") : null;
+            case MqttSubscribeMessage subscribe -> subscribe.payload().topicSubscriptions().isEmpty()
+                    ? MqttBadInput.protocolError("SUBSCRIBE without a topic filter")
+                    : version == MqttVersion.MQTT_5 ? null : v311Options(subscribe);
+            case MqttUnsubscribeMessage unsubscribe -> unsubscribe.payload().topics().isEmpty()
+                    ? MqttBadInput.protocolError("UNSUBSCRIBE without a topic filter") : null;
+            default -> null;
+        };
+    }
+
+    /**
+     * [MQTT-3.1.2-11] to [MQTT-3.1.2-15]: will QoS and will retain only with a will, and QoS 3 never. In 3.1.1 a
+     * password also needs a user name ([MQTT-3.1.2-22] of 3.1.1); v5 allows it alone.
+     */
+    private static MqttBadInput connectFlags(MqttConnectVariableHeader header) {
+        if (header.willQos() == 3) {
+            return MqttBadInput.malformed("CONNECT with will QoS 3");
+        }
+        if (!header.isWillFlag() && (header.willQos() != 0 || header.isWillRetain())) {
+            return MqttBadInput.malformed("CONNECT with will QoS or will retain but no will");
+        }
+        if (header.version() == MqttVersion.MQTT_3_1_1.protocolLevel() && header.hasPassword()
+                && !header.hasUserName()) {
+            return MqttBadInput.malformed("CONNECT with a password but no user name");
+        }
+        return null;
+    }
+
+    /** In 3.1.1 the bits above the requested QoS are reserved; the decoder reads bits 2 to 5 as v5 options. */
+    private static MqttBadInput v311Options(MqttSubscribeMessage subscribe) {
+        for (MqttTopicSubscription subscription : subscribe.payload().topicSubscriptions()) {
+            MqttSubscriptionOption option = subscription.option();
+            if (option.isNoLocal() || option.isRetainAsPublished() || option.retainHandling()
+                    != MqttSubscriptionOption.RetainedHandlingPolicy.SEND_AT_SUBSCRIBE) {
+                return MqttBadInput.malformed("SUBSCRIBE with reserved bits set in a 3.1.1 requested QoS");
+            }
+        }
+        return null;
+    }
+}
