@@ -11,10 +11,10 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The MQTT listener's pipeline, in one place. The idle handler first allows the CONNECT timeout; once CONNECT is
- * accepted, {@link MqttHandler} replaces it with one that fires at 1.5 times the client's keep-alive. The
- * {@link MqttPacketValidator} after the decoder refuses what the decoder lets through. Any {@link Channel} will do,
- * so that tests and the fuzz target can run the same pipeline on an embedded channel.
+ * The MQTT listener's pipeline, in one place. The idle handler, which only sees whole packets, first allows the
+ * CONNECT timeout; once CONNECT is accepted, {@link MqttHandler} replaces it with one that fires at 1.5 times the
+ * client's keep-alive. The {@link MqttPacketValidator} refuses what the decoder lets through. Any {@link Channel}
+ * will do, so that tests and the fuzz target can run the same pipeline on an embedded channel.
  */
 public final class MqttInitializer extends ChannelInitializer<Channel> {
 
@@ -39,9 +39,11 @@ public final class MqttInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel channel) {
         connections.add(channel);
         ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast(DECODER, new MqttDecoder(settings.maxPacketSize()));
+        // After the decoder, so that only whole packets count as activity: a client that sends a packet one byte at a
+        // time, or never finishes it, still meets the CONNECT timeout and the keep-alive.
         pipeline.addLast(IDLE, new IdleStateHandler(settings.connectTimeout().toMillis(), 0, 0,
                 TimeUnit.MILLISECONDS));
-        pipeline.addLast(DECODER, new MqttDecoder(settings.maxPacketSize()));
         pipeline.addLast(VALIDATOR, MqttPacketValidator.INSTANCE);
         pipeline.addLast(ENCODER, MqttEncoder.INSTANCE);
         pipeline.addLast(HANDLER, new MqttHandler(broker));

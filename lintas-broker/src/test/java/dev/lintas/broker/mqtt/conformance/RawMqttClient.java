@@ -10,6 +10,9 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -154,6 +157,28 @@ public final class RawMqttClient implements AutoCloseable {
         assertThat(connAck.sessionPresent()).as("session present [MQTT-3.2.2-6]").isFalse();
         assertClosed();
         return connAck;
+    }
+
+    /**
+     * Sends {@code data} one byte every {@code periodMillis} from another thread, as a slow client would, until all is
+     * sent, the connection fails or the returned handle is closed. A slow sender, not a wait: nothing waits on it.
+     */
+    public AutoCloseable drip(byte[] data, long periodMillis) {
+        ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
+        AtomicInteger next = new AtomicInteger();
+        sender.scheduleAtFixedRate(() -> {
+            int i = next.getAndIncrement();
+            try {
+                if (i >= data.length) {
+                    throw new IOException("all sent");
+                }
+                out.write(data[i]);
+                out.flush();
+            } catch (IOException e) {
+                throw new IllegalStateException(e); // Ends the schedule.
+            }
+        }, 0, periodMillis, TimeUnit.MILLISECONDS);
+        return sender::shutdownNow;
     }
 
     /** Closes the sending half: the broker reads end of stream while this side can still read. */

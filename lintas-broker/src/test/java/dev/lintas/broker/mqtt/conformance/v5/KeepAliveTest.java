@@ -62,6 +62,31 @@ class KeepAliveTest {
     }
 
     @Test
+    void aConnectDripFedByteByByteEndsAtTheConnectTimeout() throws Exception {
+        try (RawMqttClient client = RawMqttClient.v5(port);
+                AutoCloseable slow = client.drip(Packets.connect(true, "keepalive-drip-" + "x".repeat(120)), 100)) {
+            // Bytes keep coming for 13 s, but no whole CONNECT within the 500 ms: closed long before the last byte
+            // (and within the read timeout), with no CONNACK. Only whole packets count as activity.
+            client.assertClosed();
+        }
+        RawMqttClient.assertServing(port);
+    }
+
+    @Test
+    void aPacketDripFedByteByByteEndsAtTheKeepAlive() throws Exception {
+        try (RawMqttClient client = RawMqttClient.v5(port)) {
+            client.send(connectWithKeepAlive1("keepalive-drip-publish"));
+            client.read(RawPacket.CONNACK);
+            // [MQTT-3.1.2-24] "an MQTT Control Packet" within 1.5 keep-alives: a packet that takes 15 s to arrive
+            // (longer than the read timeout) does not count as one until it is whole.
+            try (AutoCloseable slow = client.drip(Packets.publish(true, 0, "drip/" + "y".repeat(70), 0, "z"), 200)) {
+                client.assertDisconnected(0x8D);
+            }
+        }
+        RawMqttClient.assertServing(port);
+    }
+
+    @Test
     void noPacketAtAllEndsAtTheConnectTimeout() throws Exception {
         try (RawMqttClient client = RawMqttClient.v5(port)) {
             client.assertClosed();
