@@ -49,12 +49,18 @@ final class MqttPacketValidator extends ChannelInboundHandlerAdapter {
 
     /** The rule the packet breaks, or null. */
     private static MqttBadInput brokenRule(MqttMessage packet, MqttVersion version) {
+        if (version == MqttVersion.MQTT_5) {
+            MqttBadInput bad = MqttPropertyRules.check(packet);
+            if (bad != null) {
+                return bad;
+            }
+        }
         return switch (packet) {
             case MqttConnectMessage connect -> connectFlags(connect.variableHeader());
             case MqttPublishMessage publish -> version == MqttVersion.MQTT_5
                     && publish.variableHeader().topicName().isEmpty()
                     && publish.variableHeader().properties()
-                            .getProperty(MqttProperties.MqttPropertyType.TOPIC_ALIAS.value()) == null
+                            .getProperty(MqttProperties.TOPIC_ALIAS) == null
                     ? MqttBadInput.protocolError("PUBLISH with an empty topic and no topic alias") : null;
             case MqttSubscribeMessage subscribe -> subscribe.payload().topicSubscriptions().isEmpty()
                     ? MqttBadInput.protocolError("SUBSCRIBE without a topic filter")

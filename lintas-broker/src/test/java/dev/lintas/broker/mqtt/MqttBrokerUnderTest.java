@@ -44,7 +44,7 @@ public final class MqttBrokerUnderTest implements AutoCloseable {
         return context;
     }
 
-    Broker broker() {
+    public Broker broker() {
         return broker;
     }
 

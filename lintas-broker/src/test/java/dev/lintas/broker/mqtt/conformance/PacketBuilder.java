@@ -122,12 +122,32 @@ public final class PacketBuilder {
             return this;
         }
 
-        public Properties string(int id, String value) {
+        public Properties vbi(int id, int value) {
             out.writeBytes(variableByteInteger(id));
+            out.writeBytes(variableByteInteger(value));
+            return this;
+        }
+
+        public Properties string(int id, String value) {
+            return binary(id, value.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** A User Property (0x26): a UTF-8 string pair. */
+        public Properties userProperty(String key, String value) {
+            string(0x26, key);
             byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
             out.write(bytes.length >> 8);
             out.write(bytes.length);
             out.writeBytes(bytes);
+            return this;
+        }
+
+        /** Binary Data (two length bytes, then {@code data}), or a string given as bytes. */
+        public Properties binary(int id, byte[] data) {
+            out.writeBytes(variableByteInteger(id));
+            out.write(data.length >> 8);
+            out.write(data.length);
+            out.writeBytes(data);
             return this;
         }
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import static dev.lintas.broker.mqtt.conformance.PacketBuilder.packet;
 import static dev.lintas.broker.mqtt.conformance.RawMqttClient.assertDisconnectedFor;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** MQTT 5, section 3.14 DISCONNECT, and the will it keeps or publishes (3.1.2.5). */
 class DisconnectTest {
@@ -40,6 +41,9 @@ class DisconnectTest {
                 client.send(Packets.disconnect(true, reason));
                 client.assertClosed();
             }
+            // The session ends once the broker has cleaned the connection up, after it published any will; the
+            // marker is published after that, so it cannot overtake the will.
+            await().until(() -> mqtt.broker().mqtt().sessionQueue(topicRoot).isEmpty());
             watcher.send(Packets.publish(true, 0, topicRoot + "/marker", 0, "marker"));
             return watcher.read(RawPacket.PUBLISH);
         }
