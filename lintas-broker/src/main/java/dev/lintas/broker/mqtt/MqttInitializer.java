@@ -13,12 +13,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * The MQTT listener's pipeline, in one place. The idle handler, which only sees whole packets, first allows the
  * CONNECT timeout; once CONNECT is accepted, {@link MqttHandler} replaces it with one that fires at 1.5 times the
- * client's keep-alive. The {@link MqttPacketValidator} refuses what the decoder lets through. Any {@link Channel}
- * will do, so that tests and the fuzz target can run the same pipeline on an embedded channel.
+ * client's keep-alive. {@link MqttFrameGuard} before the decoder and {@link MqttPacketValidator} after it refuse what
+ * the decoder lets through. Any {@link Channel} will do, so that tests and the fuzz target can run the same pipeline
+ * on an embedded channel.
  */
 public final class MqttInitializer extends ChannelInitializer<Channel> {
 
     static final String IDLE = "idle";
+    static final String GUARD = "mqtt-guard";
     static final String DECODER = "mqtt-decoder";
     static final String VALIDATOR = "mqtt-validator";
     static final String ENCODER = "mqtt-encoder";
@@ -39,6 +41,7 @@ public final class MqttInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel channel) {
         connections.add(channel);
         ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast(GUARD, new MqttFrameGuard());
         pipeline.addLast(DECODER, new MqttDecoder(settings.maxPacketSize()));
         // After the decoder, so that only whole packets count as activity: a client that sends a packet one byte at a
         // time, or never finishes it, still meets the CONNECT timeout and the keep-alive.

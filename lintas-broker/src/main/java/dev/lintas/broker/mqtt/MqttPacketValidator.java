@@ -10,8 +10,6 @@ import io.netty.handler.codec.mqtt.MqttMessageFactory;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
-import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
-import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.ReferenceCountUtil;
@@ -21,9 +19,8 @@ import io.netty.util.ReferenceCountUtil;
  * into a failed message carrying an {@link MqttBadInput}, which {@link MqttHandler} answers like any decoder failure.
  * Packets the decoder already failed, and good ones, pass unchanged.
  * <p>
- * The decoder keeps only the bits of a subscription options byte that mean something, so the reserved bits 6 and 7
- * ([MQTT-3.8.3-5]) cannot be checked here; neither can a Remaining Length in more bytes than needed
- * ([MQTT-1.5.5-1]). Stateless and shared.
+ * What the decoder drops while decoding (reserved subscription option bits, how many bytes a Remaining Length took)
+ * cannot be checked here: {@link MqttFrameGuard} checks it before the decoder. Stateless and shared.
  */
 @ChannelHandler.Sharable
 final class MqttPacketValidator extends ChannelInboundHandlerAdapter {
@@ -63,8 +60,7 @@ final class MqttPacketValidator extends ChannelInboundHandlerAdapter {
                             .getProperty(MqttProperties.TOPIC_ALIAS) == null
                     ? MqttBadInput.protocolError("PUBLISH with an empty topic and no topic alias") : null;
             case MqttSubscribeMessage subscribe -> subscribe.payload().topicSubscriptions().isEmpty()
-                    ? MqttBadInput.protocolError("SUBSCRIBE without a topic filter")
-                    : version == MqttVersion.MQTT_5 ? null : v311Options(subscribe);
+                    ? MqttBadInput.protocolError("SUBSCRIBE without a topic filter") : null;
             case MqttUnsubscribeMessage unsubscribe -> unsubscribe.payload().topics().isEmpty()
                     ? MqttBadInput.protocolError("UNSUBSCRIBE without a topic filter") : null;
             default -> null;
@@ -85,18 +81,6 @@ final class MqttPacketValidator extends ChannelInboundHandlerAdapter {
         if (header.version() == MqttVersion.MQTT_3_1_1.protocolLevel() && header.hasPassword()
                 && !header.hasUserName()) {
             return MqttBadInput.malformed("CONNECT with a password but no user name");
-        }
-        return null;
-    }
-
-    /** In 3.1.1 the bits above the requested QoS are reserved; the decoder reads bits 2 to 5 as v5 options. */
-    private static MqttBadInput v311Options(MqttSubscribeMessage subscribe) {
-        for (MqttTopicSubscription subscription : subscribe.payload().topicSubscriptions()) {
-            MqttSubscriptionOption option = subscription.option();
-            if (option.isNoLocal() || option.isRetainAsPublished() || option.retainHandling()
-                    != MqttSubscriptionOption.RetainedHandlingPolicy.SEND_AT_SUBSCRIBE) {
-                return MqttBadInput.malformed("SUBSCRIBE with reserved bits set in a 3.1.1 requested QoS");
-            }
         }
         return null;
     }

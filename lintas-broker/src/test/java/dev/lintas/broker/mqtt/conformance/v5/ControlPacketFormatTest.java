@@ -48,6 +48,12 @@ class ControlPacketFormatTest {
     }
 
     @Test
+    void aRemainingLengthInMoreBytesThanNeededIsMalformed() throws Exception {
+        // [MQTT-1.5.5-1] 0 must be encoded in one byte, not as 0x80 0x00.
+        assertDisconnectedFor(port, new byte[] {(byte) 0xC0, (byte) 0x80, 0x00}, 0x81);
+    }
+
+    @Test
     void reservedPacketType0IsMalformed() throws Exception {
         // Section 2.1.2: packet type 0 is reserved.
         assertDisconnectedFor(port, new byte[] {0x00, 0x00}, 0x81);

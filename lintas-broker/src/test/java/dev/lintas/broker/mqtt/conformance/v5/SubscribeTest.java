@@ -59,6 +59,13 @@ class SubscribeTest {
     }
 
     @Test
+    void reservedBitsOfTheSubscriptionOptionsAreMalformed() throws Exception {
+        // [MQTT-3.8.3-5] bits 6 and 7 are reserved; the second filter has bit 7 set.
+        assertDisconnectedFor(port, packet(RawPacket.SUBSCRIBE, 0x02).u16(1).noProperties()
+                .string("a").u8(0x01).string("b").u8(0x81).build(), 0x81);
+    }
+
+    @Test
     void requestedQos3IsMalformed() throws Exception {
         // Section 3.8.3.1: a QoS of 3 is a Malformed Packet.
         assertDisconnectedFor(port, Packets.subscribe(true, 1, 0x03, "a"), 0x81);
