@@ -19,7 +19,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -124,7 +123,7 @@ public final class Broker {
         state = State.RUNNING;
     }
 
-    private Channel bind(String what, HostPort address, ChannelInitializer<SocketChannel> initializer)
+    private Channel bind(String what, HostPort address, ChannelInitializer<Channel> initializer)
             throws IOException {
         ChannelFuture future = new ServerBootstrap()
                 .group(context.loops())

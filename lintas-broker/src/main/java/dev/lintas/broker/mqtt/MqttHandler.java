@@ -189,29 +189,33 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         close(null, null);
     }
 
-    /** The decoder could not make sense of the input; it discards the rest, so the connection ends here. */
+    /**
+     * The decoder could not make sense of the input, or {@link MqttPacketValidator} refused it; the decoder discards
+     * the rest, so the connection ends here. A v5 client gets the reason code: in a CONNACK if the CONNECT was bad
+     * ([MQTT-4.13.1-1] allows it once the decoder has read the protocol level), in a DISCONNECT once connected.
+     */
     private void badInput(MqttMessage msg) {
         Throwable cause = msg.decoderResult().cause();
         MqttFixedHeader header = msg.fixedHeader();
-        if (state == MqttConnection.AWAITING_CONNECT && header != null
-                && header.messageType() == MqttMessageType.CONNECT) {
+        boolean badConnect = state == MqttConnection.AWAITING_CONNECT && header != null
+                && header.messageType() == MqttMessageType.CONNECT;
+        if (badConnect && (cause instanceof MqttUnacceptableProtocolVersionException
+                || cause instanceof MqttIdentifierRejectedException)) {
             MqttConnectReturnCode code = cause instanceof MqttUnacceptableProtocolVersionException
                     ? MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION
-                    : cause instanceof MqttIdentifierRejectedException
-                            ? MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED
-                            : null;
-            if (code != null) {
-                close(connAck(code, false, MqttProperties.NO_PROPERTIES), "CONNECT refused: " + cause.getMessage());
-                return;
-            }
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED;
+            close(connAck(code, false, MqttProperties.NO_PROPERTIES), "CONNECT refused: " + cause.getMessage());
+            return;
         }
-        String why = String.valueOf(cause == null ? null : cause.getMessage());
-        byte reason = header != null && header.messageType() == MqttMessageType.PUBLISH && why.contains("topic")
-                ? MqttReasonCodes.Disconnect.TOPIC_NAME_INVALID.byteValue()
-                : why.contains("too large") || why.contains("exceeds")
-                        ? MqttReasonCodes.Disconnect.PACKET_TOO_LARGE.byteValue()
-                        : MqttReasonCodes.Disconnect.MALFORMED_PACKET.byteValue();
-        close(state == MqttConnection.CONNECTED ? disconnect(reason) : null, "bad input: " + why);
+        MqttBadInput bad = MqttBadInput.of(cause);
+        MqttMessage answer = null;
+        if (badConnect && MqttBadInput.decoderVersion(ctx.channel()) == MqttVersion.MQTT_5) {
+            version = MqttVersion.MQTT_5; // So that the CONNACK says why, in a Reason String.
+            answer = connAck(MqttConnectReturnCode.valueOf(bad.reasonCode()), false, MqttProperties.NO_PROPERTIES);
+        } else if (state == MqttConnection.CONNECTED) {
+            answer = disconnect(bad.reasonCode());
+        }
+        close(answer, String.format("bad input (0x%02X): %s", bad.reasonCode(), bad.getMessage()));
     }
 
     // ---- CONNECT

@@ -1,9 +1,9 @@
 package dev.lintas.broker.mqtt;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -12,14 +12,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The pipeline of both MQTT listener kinds, in one place: MQTT on a TCP socket, and MQTT over WebSocket, where the
- * handlers of {@link MqttWebSocket} carry the HTTP upgrade and turn frames into the same MQTT byte stream. The idle
- * handler first allows the CONNECT timeout (which thus covers the upgrade too); once CONNECT is accepted,
- * {@link MqttHandler} replaces it with one that fires at 1.5 times the client's keep-alive.
+ * handlers of {@link MqttWebSocket} come first, carry the HTTP upgrade and turn frames into the same MQTT byte stream.
+ * The idle handler, which only sees whole packets, first allows the CONNECT timeout (which thus covers the upgrade
+ * too); once CONNECT is accepted, {@link MqttHandler} replaces it with one that fires at 1.5 times the client's
+ * keep-alive. {@link MqttFrameGuard} before the decoder and {@link MqttPacketValidator} after it refuse what the
+ * decoder lets through. Any {@link Channel} will do, so that tests and the fuzz target can run the same pipeline on an
+ * embedded channel.
  */
-public final class MqttInitializer extends ChannelInitializer<SocketChannel> {
+public final class MqttInitializer extends ChannelInitializer<Channel> {
 
     static final String IDLE = "idle";
+    static final String GUARD = "mqtt-guard";
     static final String DECODER = "mqtt-decoder";
+    static final String VALIDATOR = "mqtt-validator";
     static final String ENCODER = "mqtt-encoder";
     static final String ADMISSION = "mqtt-admission";
     static final String HANDLER = "mqtt-handler";
@@ -47,15 +52,19 @@ public final class MqttInitializer extends ChannelInitializer<SocketChannel> {
     }
 
     @Override
-    protected void initChannel(SocketChannel channel) {
+    protected void initChannel(Channel channel) {
         connections.add(channel);
         ChannelPipeline pipeline = channel.pipeline();
-        pipeline.addLast(IDLE, new IdleStateHandler(settings.connectTimeout().toMillis(), 0, 0,
-                TimeUnit.MILLISECONDS));
         if (webSocket) {
             MqttWebSocket.addHandlers(pipeline, settings.maxPacketSize());
         }
+        pipeline.addLast(GUARD, new MqttFrameGuard());
         pipeline.addLast(DECODER, new MqttDecoder(settings.maxPacketSize()));
+        // After the decoder, so that only whole packets count as activity: a client that sends a packet one byte at a
+        // time, or never finishes it, still meets the CONNECT timeout and the keep-alive.
+        pipeline.addLast(IDLE, new IdleStateHandler(settings.connectTimeout().toMillis(), 0, 0,
+                TimeUnit.MILLISECONDS));
+        pipeline.addLast(VALIDATOR, MqttPacketValidator.INSTANCE);
         pipeline.addLast(ENCODER, MqttEncoder.INSTANCE);
         pipeline.addLast(ADMISSION, new MqttAdmission(broker));
         pipeline.addLast(HANDLER, new MqttHandler(broker));

@@ -11,7 +11,7 @@ import dev.lintas.runtime.RuntimeContext;
 import dev.lintas.runtime.net.HostPort;
 
 /** A real broker with an MQTT listener on port 0 of 127.0.0.1, on its own event loops, and clients for it. */
-final class MqttBrokerUnderTest implements AutoCloseable {
+public final class MqttBrokerUnderTest implements AutoCloseable {
 
     private static final HostPort LOCAL_PORT_0 = new HostPort("127.0.0.1", 0);
 
@@ -31,7 +31,7 @@ final class MqttBrokerUnderTest implements AutoCloseable {
     }
 
     /** With an MQTT-over-WebSocket listener too, also on port 0. */
-    static MqttBrokerUnderTest startWithWebSocket() {
+    public static MqttBrokerUnderTest startWithWebSocket() {
         try {
             return new MqttBrokerUnderTest(MqttSettings.DEFAULTS, AuthConfig.DEFAULTS,
                     BrokerConfig.mqttAndWebSocket(LOCAL_PORT_0, LOCAL_PORT_0));
@@ -40,15 +40,15 @@ final class MqttBrokerUnderTest implements AutoCloseable {
         }
     }
 
-    static MqttBrokerUnderTest start() {
+    public static MqttBrokerUnderTest start() {
         return start(MqttSettings.DEFAULTS);
     }
 
-    static MqttBrokerUnderTest start(MqttSettings settings) {
+    public static MqttBrokerUnderTest start(MqttSettings settings) {
         return start(settings, AuthConfig.DEFAULTS);
     }
 
-    static MqttBrokerUnderTest start(MqttSettings settings, AuthConfig auth) {
+    public static MqttBrokerUnderTest start(MqttSettings settings, AuthConfig auth) {
         try {
             return new MqttBrokerUnderTest(settings, auth, BrokerConfig.mqttOnly(LOCAL_PORT_0));
         } catch (Exception e) {
@@ -61,11 +61,11 @@ final class MqttBrokerUnderTest implements AutoCloseable {
         return context;
     }
 
-    Broker broker() {
+    public Broker broker() {
         return broker;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 

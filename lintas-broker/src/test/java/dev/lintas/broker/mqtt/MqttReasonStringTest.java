@@ -75,7 +75,7 @@ class MqttReasonStringTest {
             MqttConnAckMessage ack = (MqttConnAckMessage) raw.connect("why-connack",
                     connectProperties(MqttPropertyType.MAXIMUM_PACKET_SIZE, 0));
             assertThat(ack.variableHeader().connectReturnCode().byteValue()).isEqualTo((byte) 0x82);
-            assertThat(reasonString(ack.variableHeader().properties())).contains("Maximum Packet Size 0");
+            assertThat(reasonString(ack.variableHeader().properties())).contains("Maximum Packet Size of 0");
         }
     }
 
