@@ -31,17 +31,19 @@ public final class Session<H> {
     private final String clientId;
     private final String queue;
     private final Map<String, SubscriptionOptions> subscriptions = new ConcurrentHashMap<>();
+    private final Persistence persistence;
     // Guarded by the registry's lock.
     H holder;
     long expiryMillis;
     long disconnectedAt;
     State state = State.CONNECTED;
 
-    Session(String clientId, String queue, H holder, long expiryMillis) {
+    Session(String clientId, String queue, H holder, long expiryMillis, Persistence persistence) {
         this.clientId = clientId;
         this.queue = queue;
         this.holder = holder;
         this.expiryMillis = expiryMillis;
+        this.persistence = persistence;
     }
 
     public String clientId() {
@@ -55,12 +57,27 @@ public final class Session<H> {
 
     /** Records a subscription; returns the options it replaces, or null if the filter is new. */
     public SubscriptionOptions subscribe(String filter, SubscriptionOptions options) {
-        return subscriptions.put(filter, options);
+        SubscriptionOptions replaced = subscriptions.put(filter, options);
+        save();
+        return replaced;
     }
 
     /** Forgets a subscription; returns its options, or null if there was none. */
     public SubscriptionOptions unsubscribe(String filter) {
-        return subscriptions.remove(filter);
+        SubscriptionOptions removed = subscriptions.remove(filter);
+        if (removed != null) {
+            save();
+        }
+        return removed;
+    }
+
+    void restoreSubscription(String filter, SubscriptionOptions options) {
+        subscriptions.put(filter, options);
+    }
+
+    /** Tells the store what this session is now. */
+    void save() {
+        persistence.sessionSaved(new SessionState(clientId, queue, expiryMillis, subscriptions));
     }
 
     /** The subscriptions by filter, as the client wrote them; a live, unmodifiable view. */

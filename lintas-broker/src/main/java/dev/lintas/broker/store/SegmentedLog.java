@@ -2,11 +2,14 @@ package dev.lintas.broker.store;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableSet;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -15,6 +18,10 @@ import java.util.stream.Stream;
  * The log: numbered segment files in one directory ({@code 00000000000000000001.seg} and on), read back in order at
  * open, then appended to by one {@link LogWriter} in a new segment. Segments before the one being written are sealed:
  * nothing writes them again, and only compaction replaces or deletes them.
+ * <p>
+ * A compacted segment is named for the range of segments it replaces, {@code FROM-TO.seg}, and takes the id TO. If a
+ * crash left some of the segments it replaced behind, open deletes them: everything they held that still mattered is
+ * in the compacted segment.
  */
 final class SegmentedLog {
 
@@ -23,6 +30,7 @@ final class SegmentedLog {
     static final String PARTIAL_SUFFIX = ".seg.partial";
 
     private final Path dir;
+    private final Map<Long, Path> paths = new ConcurrentHashMap<>();
     private final NavigableSet<Long> sealed = new ConcurrentSkipListSet<>();
     private final SegmentScanner.Damage damage = new SegmentScanner.Damage();
     private final LogWriter writer;
@@ -32,11 +40,11 @@ final class SegmentedLog {
     SegmentedLog(Path dir, StoreOptions options, Consumer<LogRecord> replay) throws IOException {
         this.dir = dir;
         Files.createDirectories(dir);
-        List<Long> ids = existing(dir);
+        List<Long> ids = existing(dir, paths);
         long[] lastLsn = {0};
         for (int i = 0; i < ids.size(); i++) {
             long id = ids.get(i);
-            SegmentScanner.scan(file(dir, id), id, i == ids.size() - 1, damage, record -> {
+            SegmentScanner.scan(path(id), id, i == ids.size() - 1, damage, record -> {
                 lastLsn[0] = Math.max(lastLsn[0], record.lsn());
                 records++;
                 replay.accept(record);
@@ -51,21 +59,62 @@ final class SegmentedLog {
         return dir.resolve(String.format("%020d", id) + SUFFIX);
     }
 
-    /** The segment ids in {@code dir}, in order; deletes leftover partial compaction output. */
-    private static List<Long> existing(Path dir) throws IOException {
-        List<Long> ids = new ArrayList<>();
+    /** The name of a compacted segment that replaces segments {@code from} to {@code to}. */
+    static Path compactedFile(Path dir, long from, long to) {
+        return dir.resolve(String.format("%020d-%020d", from, to) + SUFFIX);
+    }
+
+    /** The file of segment {@code id}. */
+    Path path(long id) {
+        return paths.getOrDefault(id, file(dir, id));
+    }
+
+    /** Records that segment {@code id} is now the compacted file {@code file}. */
+    void replaced(long id, Path file) {
+        paths.put(id, file);
+    }
+
+    /** Forgets a segment that compaction deleted. */
+    void deleted(long id) {
+        sealed.remove(id);
+        paths.remove(id);
+    }
+
+    /**
+     * The segment ids in {@code dir}, in order, with their files in {@code paths}; deletes leftover partial compaction
+     * output, and segments that a compacted segment replaced.
+     */
+    private static List<Long> existing(Path dir, Map<Long, Path> paths) throws IOException {
+        record Found(long from, long id, Path file, boolean compacted) {
+        }
+        List<Found> found = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 String name = file.getFileName().toString();
                 if (name.endsWith(PARTIAL_SUFFIX)) {
                     Files.delete(file);
                 } else if (name.endsWith(SUFFIX)) {
+                    String[] parts = name.substring(0, name.length() - SUFFIX.length()).split("-");
                     try {
-                        ids.add(Long.parseLong(name.substring(0, name.length() - SUFFIX.length())));
+                        long id = Long.parseLong(parts[parts.length - 1]);
+                        boolean compacted = parts.length == 2;
+                        found.add(new Found(compacted ? Long.parseLong(parts[0]) : id, id, file, compacted));
                     } catch (NumberFormatException e) {
                         // not one of ours
                     }
                 }
+            }
+        }
+        List<Long> ids = new ArrayList<>();
+        for (Found segment : found) {
+            boolean replaced = found.stream().anyMatch(other -> other != segment && other.compacted
+                    && other.from <= segment.from && segment.id <= other.id
+                    && (!segment.compacted || other.id - other.from > segment.id - segment.from));
+            if (replaced) {
+                Files.delete(segment.file);
+            } else {
+                ids.add(segment.id);
+                paths.put(segment.id, segment.file);
             }
         }
         ids.sort(null);
@@ -115,7 +164,7 @@ final class SegmentedLog {
                 if (file.getFileName().toString().endsWith(SUFFIX)) {
                     try {
                         total += Files.size(file);
-                    } catch (java.nio.file.NoSuchFileException e) {
+                    } catch (NoSuchFileException e) {
                         // deleted by compaction meanwhile
                     }
                 }
