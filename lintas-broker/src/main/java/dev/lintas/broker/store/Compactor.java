@@ -45,6 +45,8 @@ final class Compactor {
     private final AtomicLong appendedSinceCheck = new AtomicLong();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicLong runs = new AtomicLong();
+    /** The id of the last compacted segment. Compaction thread (or a caller of compactNow) only, under this. */
+    private volatile long lastCompacted = -1;
 
     Compactor(SegmentedLog journal, LiveIndex index, StoreOptions options) {
         this.journal = journal;
@@ -74,16 +76,21 @@ final class Compactor {
         return runs.get();
     }
 
+    /** Compacts while the log is too big and there are sealed segments it has not compacted yet. */
     private void check() {
         scheduled.set(false);
         try {
-            long disk = journal.diskBytes();
-            if (disk > options.compactionMinBytes() && disk > options.compactionFactor() * index.liveBytes()) {
+            while (tooBig() && !(journal.sealed().size() == 1 && journal.sealed().first() == lastCompacted)) {
                 compactNow();
             }
         } catch (IOException | RuntimeException e) {
             log.warn("store: compaction failed; it is tried again later", e);
         }
+    }
+
+    private boolean tooBig() throws IOException {
+        long disk = journal.diskBytes();
+        return disk > options.compactionMinBytes() && disk > options.compactionFactor() * index.liveBytes();
     }
 
     /** Rewrites every sealed segment into one. */
@@ -142,6 +149,7 @@ final class Compactor {
         }
         forceDirectory(journal.dir());
         droppedTombstones.forEach(index::dropped);
+        lastCompacted = to;
         runs.incrementAndGet();
         log.info("store: compacted {} segments of {} bytes into {} bytes", prefix.size(), before, after);
     }
