@@ -7,6 +7,8 @@ import dev.lintas.broker.mqtt.MqttBroker;
 import dev.lintas.broker.mqtt.MqttDrops;
 import dev.lintas.broker.mqtt.MqttInitializer;
 import dev.lintas.broker.mqtt.MqttSettings;
+import dev.lintas.broker.store.DurableStore;
+import dev.lintas.broker.store.StoreOptions;
 import dev.lintas.runtime.RuntimeContext;
 import dev.lintas.runtime.net.Listeners;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -23,11 +25,13 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The broker service: one virtual host, and the MQTT listener on the shared runtime's event loops. Lifecycle methods
- * are called from one control thread (the CLI's), never from an event loop.
+ * The broker service: the durable store under {@code broker.data-dir}, one virtual host restored from it, and the MQTT
+ * listener on the shared runtime's event loops. Lifecycle methods are called from one control thread (the CLI's),
+ * never from an event loop. The host and the MQTT service exist from {@link #start} on.
  */
 public final class Broker {
 
@@ -41,8 +45,9 @@ public final class Broker {
     private final RuntimeContext context;
     private final MqttSettings mqttSettings;
     private final MqttDrops drops = new MqttDrops(QueueJournal.NONE);
-    private final VirtualHost host = new VirtualHost("/", System::currentTimeMillis, drops);
-    private final MqttBroker mqtt;
+    private DurableStore store;
+    private VirtualHost host;
+    private MqttBroker mqtt;
     private final ChannelGroup connections = new DefaultChannelGroup("mqtt", GlobalEventExecutor.INSTANCE);
     private State state = State.NEW;
     private Channel mqttChannel;
@@ -56,7 +61,6 @@ public final class Broker {
     public Broker(RuntimeContext context, MqttSettings mqttSettings) {
         this.context = context;
         this.mqttSettings = mqttSettings;
-        this.mqtt = new MqttBroker(host, System::currentTimeMillis, mqttSettings, drops);
     }
 
     /** Binds the configured listeners; throws, with nothing left bound, when one cannot be bound. */
@@ -64,6 +68,8 @@ public final class Broker {
         if (state != State.NEW) {
             throw new IllegalStateException("state: " + state + " (expected: NEW)");
         }
+        openStore(config);
+        mqtt = new MqttBroker(host, System::currentTimeMillis, mqttSettings, drops);
         if (config.mqtt() != null) {
             ChannelFuture future = new ServerBootstrap()
                     .group(context.loops())
@@ -75,6 +81,7 @@ public final class Broker {
                     .bind(config.mqtt().resolve());
             if (!future.awaitUninterruptibly(10, TimeUnit.SECONDS) || !future.isSuccess()) {
                 future.channel().close();
+                closeStore();
                 Throwable cause = future.cause();
                 throw new IOException("the MQTT listener cannot bind " + config.mqtt() + ": "
                         + (cause == null ? "timed out" : cause.getMessage()), cause);
@@ -83,18 +90,48 @@ public final class Broker {
             mqttEntry = context.listeners().add(MQTT_LISTENER);
             mqttEntry.up((InetSocketAddress) mqttChannel.localAddress());
             log.info("broker MQTT listener on {}", mqttChannel.localAddress());
-            // The durability promise needs the store, which this build does not have yet: say so plainly.
-            log.warn("this build keeps broker messages and sessions in memory only: an acknowledged message "
-                    + "(PUBACK) does not survive a restart or a crash, and {} is not used", config.dataDir());
+            // The store keeps durable queues and persistent messages, but the MQTT adapter does not wait for it yet
+            // (nor declare durable session queues): say so plainly until it does.
+            log.warn("this build keeps MQTT messages and sessions in memory only: an acknowledged message "
+                    + "(PUBACK) does not survive a restart or a crash");
         }
         FunctionCounter.builder("lintas.broker.mqtt.dropped", drops, MqttDrops::count)
                 .description("messages MQTT session queues dropped at their length limit (drop-head)")
                 .register(context.metrics());
+        if (store != null) {
+            FunctionCounter.builder("lintas.broker.store.write.failures", store, DurableStore::failedWrites)
+                    .description("batches of records the durable store failed to write (disk full, I/O errors)")
+                    .register(context.metrics());
+        }
         if (config.amqp() != null) {
             log.warn("the broker's AMQP listener ({}) is not part of this build yet; not started", config.amqp());
         }
         sweeper = context.loops().next().scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS);
         state = State.RUNNING;
+    }
+
+    /** Opens the store and restores the host from it; with no data-dir, the host lives in memory only. */
+    private void openStore(BrokerConfig config) throws IOException {
+        if (config.dataDir() == null) {
+            host = new VirtualHost("/", System::currentTimeMillis, drops);
+            return;
+        }
+        Path dir = Path.of(config.dataDir()).resolve("store");
+        store = DurableStore.open(dir, StoreOptions.of(config.fsync()));
+        host = new VirtualHost("/", System::currentTimeMillis, drops, store);
+        store.recovery().restore(host);
+        log.info("{} ({})", store.recovery().summary(), dir);
+        if (config.fsync().weaker()) {
+            log.warn("store: fsync is '{}', a weaker promise than 'always': {}", config.fsync(),
+                    config.fsync().promise());
+        }
+    }
+
+    private void closeStore() {
+        if (store != null) {
+            store.close();
+            store = null;
+        }
     }
 
     private void sweep() {
@@ -110,6 +147,11 @@ public final class Broker {
     public InetSocketAddress mqttAddress() {
         Channel channel = mqttChannel;
         return channel == null ? null : (InetSocketAddress) channel.localAddress();
+    }
+
+    /** The durable store, or null without a data-dir. */
+    public DurableStore store() {
+        return store;
     }
 
     /** The MQTT service: sessions, and the dropped-message count. */
@@ -143,5 +185,6 @@ public final class Broker {
             log.info("broker MQTT listener closed");
         }
         connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        closeStore();
     }
 }

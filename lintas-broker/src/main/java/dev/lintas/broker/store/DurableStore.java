@@ -61,6 +61,11 @@ public final class DurableStore implements Persistence, AutoCloseable {
         return journal.writer().failedBatches();
     }
 
+    /** The segment the writer appends to now. */
+    long journalSegment() {
+        return journal.writer().currentSegment();
+    }
+
     /** The bytes of live records, which compaction keeps the log within a small factor of. */
     public long liveBytes() {
         return index.liveBytes();
