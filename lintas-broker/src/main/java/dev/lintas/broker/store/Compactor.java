@@ -123,7 +123,7 @@ final class Compactor {
                     if (index.keeps(decoded, written)) {
                         copy(out, buffer, record);
                     } else if (decoded.value() == null) {
-                        droppedTombstones.add(decoded);
+                        droppedTombstones.add(decoded); // forgotten by the index once the output is in place
                     }
                 });
             }

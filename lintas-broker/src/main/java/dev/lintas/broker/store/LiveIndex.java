@@ -96,8 +96,8 @@ final class LiveIndex {
 
     /**
      * Whether compaction must keep {@code record}: it is its key's current record and not a tombstone. A record
-     * superseded by one not yet written ({@code lsn > writtenLsn}) is kept too, so that the older state is never
-     * deleted before the newer one is on disk.
+     * superseded by one not yet written ({@code lsn > writtenLsn}), a tombstone included, is kept too, so that the
+     * older state is never deleted before the newer one is on disk.
      */
     boolean keeps(StoredRecord record, long writtenLsn) {
         if (record.key().kind() == RecordKey.Kind.MESSAGE) {
@@ -111,7 +111,7 @@ final class LiveIndex {
         if (live.lsn == record.lsn()) {
             return !live.tombstone;
         }
-        return live.lsn > writtenLsn && live.lsn > record.lsn() && record.value() != null;
+        return live.lsn > writtenLsn && live.lsn > record.lsn();
     }
 
     /** Forgets a tombstone that compaction dropped, unless a newer record arrived meanwhile. */

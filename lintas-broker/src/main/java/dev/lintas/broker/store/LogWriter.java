@@ -103,14 +103,20 @@ final class LogWriter {
         thread.start();
     }
 
-    /** Queues a record and returns its sequence number; never blocks. */
+    /**
+     * Queues a record and returns its sequence number; never blocks. After {@link #close} the record is dropped, and
+     * a wait that covers it fails: an appender holds a core lock, so it is not thrown at.
+     */
     long append(RecordType type, byte[] payload) {
         long lsn;
         boolean wake;
         lock.lock();
         try {
             if (closed) {
-                throw new IllegalStateException("the store is closed");
+                lastFailedLsn = ++lastLsn;
+                lastFailure = new IOException("the store is closed");
+                processedLsn = lastLsn;
+                return lastLsn;
             }
             lsn = ++lastLsn;
             pending.add(new Entry(type, lsn, payload));

@@ -97,6 +97,17 @@ class WriteFailureTest {
     }
 
     @Test
+    void aPublishAfterCloseIsRefusedNotThrownAtTheCore() throws Exception {
+        start(disk);
+        host.declareQueue(QueueSpec.named("q").asDurable(), null);
+        store.close();
+        CompletableFuture<Void> late = publish("late");
+        assertThatThrownBy(() -> late.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreWriteException.class)
+                .hasMessageContaining("closed");
+        store = null;
+    }
+
+    @Test
     void aFailedFsyncRefusesTooAndTheNextSegmentTakesOver() throws Exception {
         start(disk);
         host.declareQueue(QueueSpec.named("q").asDurable(), null);
