@@ -78,6 +78,14 @@ public interface Persistence {
     default void sessionEnded(String clientId) {
     }
 
+    /** The client's QoS 2 publish with this packet id was received and published; it awaits PUBREL. */
+    default void qos2Received(String clientId, int packetId) {
+    }
+
+    /** The client released the packet id (PUBREL), or its session ended. */
+    default void qos2Released(String clientId, int packetId) {
+    }
+
     // ---- Waiting for the disk.
 
     /**

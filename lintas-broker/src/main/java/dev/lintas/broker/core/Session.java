@@ -1,7 +1,9 @@
 package dev.lintas.broker.core;
 
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -31,6 +33,7 @@ public final class Session<H> {
     private final String clientId;
     private final String queue;
     private final Map<String, SubscriptionOptions> subscriptions = new ConcurrentHashMap<>();
+    private final Set<Integer> awaitingRelease = ConcurrentHashMap.newKeySet();
     private final Persistence persistence;
     // Guarded by the registry's lock.
     H holder;
@@ -73,6 +76,46 @@ public final class Session<H> {
 
     void restoreSubscription(String filter, SubscriptionOptions options) {
         subscriptions.put(filter, options);
+    }
+
+    /**
+     * Records that the client's QoS 2 PUBLISH with {@code packetId} was received, for exactly-once delivery: returns
+     * true the first time, when the adapter publishes the message, and false while the id awaits its PUBREL (a resent
+     * PUBLISH, which must not be published again). The store keeps the id, so this holds across a restart: take
+     * {@link VirtualHost#durablePosition()} before this call and the publish, and send PUBREC once
+     * {@link VirtualHost#durableSince} completes.
+     */
+    public boolean qos2Received(int packetId) {
+        if (!awaitingRelease.add(packetId)) {
+            return false;
+        }
+        persistence.qos2Received(clientId, packetId);
+        return true;
+    }
+
+    /** The client's PUBREL for {@code packetId}: returns whether the id was awaiting it (v5: else reason 0x92). */
+    public boolean qos2Released(int packetId) {
+        if (!awaitingRelease.remove(packetId)) {
+            return false;
+        }
+        persistence.qos2Released(clientId, packetId);
+        return true;
+    }
+
+    /** The packet ids of QoS 2 publishes received and not yet released; a live, unmodifiable view. */
+    public Set<Integer> awaitingRelease() {
+        return Collections.unmodifiableSet(awaitingRelease);
+    }
+
+    void restoreAwaitingRelease(Collection<Integer> packetIds) {
+        awaitingRelease.addAll(packetIds);
+    }
+
+    /** Forgets the QoS 2 packet ids of a session that ended. */
+    void releaseAll() {
+        for (Integer packetId : Set.copyOf(awaitingRelease)) {
+            qos2Released(packetId);
+        }
     }
 
     /** Tells the store what this session is now. */

@@ -1,6 +1,7 @@
 package dev.lintas.broker.core;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -62,12 +63,14 @@ public final class SessionRegistry<H> {
     }
 
     /**
-     * Puts back a session the durable store recovered, offline since now, without telling the store; a crash closed
-     * its connection, so its expiry interval starts now. A later session never reuses its queue name.
+     * Puts back a session the durable store recovered, offline since now, with the QoS 2 packet ids that await their
+     * PUBREL, without telling the store; a crash closed its connection, so its expiry interval starts now. A later
+     * session never reuses its queue name.
      */
-    public synchronized Session<H> restore(SessionState state) {
+    public synchronized Session<H> restore(SessionState state, Collection<Integer> awaitingRelease) {
         Session<H> session = new Session<>(state.clientId(), state.queue(), null, state.expiryMillis(), persistence);
         state.subscriptions().forEach(session::restoreSubscription);
+        session.restoreAwaitingRelease(awaitingRelease);
         session.state = Session.State.OFFLINE;
         session.disconnectedAt = clock.getAsLong();
         sessions.put(state.clientId(), session);
@@ -168,6 +171,7 @@ public final class SessionRegistry<H> {
     private void end(Session<?> session) {
         session.state = Session.State.ENDED;
         session.holder = null;
+        session.releaseAll();
         persistence.sessionEnded(session.clientId());
     }
 

@@ -205,6 +205,22 @@ public final class DurableStore implements Persistence, AutoCloseable {
         tombstoneIfLive(RecordKey.session(clientId), RecordType.SESSION_ENDED, text(clientId));
     }
 
+    @Override
+    public void qos2Received(String clientId, int packetId) {
+        if (!muted && index.isLive(RecordKey.session(clientId))) {
+            record(RecordKey.qos2(clientId, packetId), RecordType.QOS2_RECEIVED, inFlight(clientId, packetId));
+        }
+    }
+
+    @Override
+    public void qos2Released(String clientId, int packetId) {
+        tombstoneIfLive(RecordKey.qos2(clientId, packetId), RecordType.QOS2_RELEASED, inFlight(clientId, packetId));
+    }
+
+    private static byte[] inFlight(String clientId, int packetId) {
+        return new Payloads.Writer().string(clientId).intValue(packetId).toBytes();
+    }
+
     // ---- Persistence: waiting.
 
     @Override

@@ -11,10 +11,14 @@ import dev.lintas.broker.core.Binding;
  */
 record RecordKey(Kind kind, Object id) {
 
-    enum Kind { MESSAGE, ENTRY, EXCHANGE, QUEUE, BINDING, RETAINED, SESSION }
+    enum Kind { MESSAGE, ENTRY, EXCHANGE, QUEUE, BINDING, RETAINED, SESSION, QOS2 }
 
     /** A message in a queue. */
     record QueueEntry(String queue, long messageId) {
+    }
+
+    /** A QoS 2 packet id of a client, awaiting PUBREL. */
+    record InFlight(String clientId, int packetId) {
     }
 
     static RecordKey message(long id) {
@@ -43,5 +47,9 @@ record RecordKey(Kind kind, Object id) {
 
     static RecordKey session(String clientId) {
         return new RecordKey(Kind.SESSION, clientId);
+    }
+
+    static RecordKey qos2(String clientId, int packetId) {
+        return new RecordKey(Kind.QOS2, new InFlight(clientId, packetId));
     }
 }

@@ -23,9 +23,12 @@ enum RecordType {
     RETAINED(11, false),
     RETAIN_CLEARED(12, true),
     SESSION(13, false),
-    SESSION_ENDED(14, true);
+    SESSION_ENDED(14, true),
+    /** A QoS 2 publish's packet id awaits its PUBREL. */
+    QOS2_RECEIVED(15, false),
+    QOS2_RELEASED(16, true);
 
-    private static final RecordType[] BY_CODE = new RecordType[16];
+    private static final RecordType[] BY_CODE = new RecordType[128];
 
     static {
         for (RecordType type : values()) {

@@ -150,7 +150,8 @@ public final class Recovery {
         }
         Map<RecordKey, StoredRecord> kept = new HashMap<>();
         latest.forEach((key, record) -> {
-            if (key.kind() == RecordKey.Kind.RETAINED || key.kind() == RecordKey.Kind.SESSION) {
+            if (key.kind() == RecordKey.Kind.RETAINED || key.kind() == RecordKey.Kind.SESSION
+                    || key.kind() == RecordKey.Kind.QOS2) {
                 kept.put(key, record);
             }
         });
@@ -185,12 +186,18 @@ public final class Recovery {
         return count;
     }
 
-    /** Puts the sessions back, offline; returns how many. */
+    /** Puts the sessions back, offline, with their QoS 2 packet ids awaiting PUBREL; returns how many. */
     public <H> int restoreSessions(SessionRegistry<H> sessions) {
+        Map<String, List<Integer>> awaitingRelease = new HashMap<>();
+        for (StoredRecord record : latest.values()) {
+            if (record.value() instanceof RecordKey.InFlight inFlight) {
+                awaitingRelease.computeIfAbsent(inFlight.clientId(), id -> new ArrayList<>()).add(inFlight.packetId());
+            }
+        }
         int count = 0;
         for (StoredRecord record : latest.values()) {
             if (record.value() instanceof SessionState session) {
-                sessions.restore(session);
+                sessions.restore(session, awaitingRelease.getOrDefault(session.clientId(), List.of()));
                 count++;
             }
         }

@@ -12,7 +12,7 @@ import java.io.IOException;
  * @param lsn its sequence number
  * @param type its type
  * @param value the state it records: a {@code Message}, {@link Entry}, {@code ExchangeSpec}, {@code QueueSpec},
- *        {@code Binding}, {@link Retained} or {@code SessionState}; null for a tombstone
+ *        {@code Binding}, {@link Retained}, {@code SessionState} or {@link RecordKey.InFlight}; null for a tombstone
  * @param size its size on disk
  */
 record StoredRecord(RecordKey key, long lsn, RecordType type, Object value, int size) {
@@ -93,6 +93,11 @@ record StoredRecord(RecordKey key, long lsn, RecordType type, Object value, int 
             case SESSION_ENDED -> {
                 key = RecordKey.session(in.string());
                 value = null;
+            }
+            case QOS2_RECEIVED, QOS2_RELEASED -> {
+                RecordKey.InFlight inFlight = new RecordKey.InFlight(in.string(), in.intValue());
+                key = new RecordKey(RecordKey.Kind.QOS2, inFlight);
+                value = record.type() == RecordType.QOS2_RECEIVED ? inFlight : null;
             }
             default -> throw new IOException("unknown record type " + record.type());
         }

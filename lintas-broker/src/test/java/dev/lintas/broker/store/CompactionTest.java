@@ -135,6 +135,12 @@ class CompactionTest {
         return all;
     }
 
+    private List<String> files() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(file -> file.getFileName().toString()).sorted().toList();
+        }
+    }
+
     private long segmentFiles() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> f.toString().endsWith(SegmentedLog.SUFFIX)).count();
@@ -221,7 +227,9 @@ class CompactionTest {
         settle();
         await().atMost(Duration.ofSeconds(30)).until(() -> store.compactions() > 0);
         // About 5 MB were written; the disk holds a bounded amount whatever was written.
-        await().atMost(Duration.ofSeconds(30)).until(() -> store.diskBytes() < 256 * 1024);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(store.diskBytes())
+                .as("disk; live %d bytes, %d compactions, files %s", store.liveBytes(), store.compactions(), files())
+                .isLessThan(256 * 1024));
 
         restart();
         assertThat(work()).containsExactly("last");

@@ -252,6 +252,38 @@ class StoreTest {
     }
 
     @Test
+    void qos2PacketIdsAwaitingReleaseSurviveSoAResentPublishIsNotPublishedTwice() throws Exception {
+        start();
+        SessionRegistry<String> sessions = new SessionRegistry<>(clock::get, "mqtt.", store);
+        Session<String> session = sessions.connect("exact", "connection-1", false, SessionRegistry.NEVER).session();
+        assertThat(session.qos2Received(7)).isTrue();
+        assertThat(session.qos2Received(7)).as("a resent PUBLISH").isFalse();
+        assertThat(session.qos2Received(8)).isTrue();
+        assertThat(session.qos2Released(8)).isTrue();
+        assertThat(session.qos2Released(8)).as("a second PUBREL").isFalse();
+        Session<String> clean = sessions.connect("clean", "connection-2", true, 0).session();
+        assertThat(clean.qos2Received(1)).isTrue(); // kept in memory only: the session ends with its connection
+        Session<String> ending = sessions.connect("ending", "connection-3", false, 60_000).session();
+        ending.qos2Received(3);
+        sessions.connect("ending", "connection-4", true, 60_000); // a clean start ends the old session
+        host.durableSince(0).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        restart();
+
+        SessionRegistry<String> back = new SessionRegistry<>(clock::get, "mqtt.", store);
+        store.recovery().restoreSessions(back);
+        Session<String> resumed = back.find("exact").orElseThrow();
+        assertThat(resumed.awaitingRelease()).containsExactly(7);
+        assertThat(resumed.qos2Received(7)).as("the PUBLISH resent after the crash").isFalse();
+        assertThat(back.find("ending").orElseThrow().awaitingRelease()).isEmpty();
+        assertThat(back.find("clean")).isEmpty();
+        assertThat(resumed.qos2Released(7)).isTrue();
+        restart();
+        SessionRegistry<String> again = new SessionRegistry<>(clock::get, "mqtt.", store);
+        store.recovery().restoreSessions(again);
+        assertThat(again.find("exact").orElseThrow().awaitingRelease()).isEmpty();
+    }
+
+    @Test
     void aPublishThatTouchesNothingDurableIsDoneAtOnce() throws Exception {
         start();
         host.declareQueue(QueueSpec.named("transient"), null);
