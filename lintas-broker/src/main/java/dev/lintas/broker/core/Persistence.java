@@ -86,6 +86,14 @@ public interface Persistence {
     default void qos2Released(String clientId, int packetId) {
     }
 
+    /** The client's will waits for its delay; it replaces any will of that client kept before. */
+    default void willPending(WillState will) {
+    }
+
+    /** The client's pending will is gone: published, or cancelled by a new connection. */
+    default void willDone(String clientId) {
+    }
+
     // ---- Waiting for the disk.
 
     /**

@@ -6,6 +6,7 @@ import dev.lintas.broker.core.Message;
 import dev.lintas.broker.core.Persistence;
 import dev.lintas.broker.core.QueueSpec;
 import dev.lintas.broker.core.SessionState;
+import dev.lintas.broker.core.WillState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -215,6 +216,18 @@ public final class DurableStore implements Persistence, AutoCloseable {
     @Override
     public void qos2Released(String clientId, int packetId) {
         tombstoneIfLive(RecordKey.qos2(clientId, packetId), RecordType.QOS2_RELEASED, inFlight(clientId, packetId));
+    }
+
+    @Override
+    public void willPending(WillState will) {
+        if (!muted) {
+            record(RecordKey.will(will.clientId()), RecordType.WILL, Payloads.will(will));
+        }
+    }
+
+    @Override
+    public void willDone(String clientId) {
+        tombstoneIfLive(RecordKey.will(clientId), RecordType.WILL_DONE, text(clientId));
     }
 
     private static byte[] inFlight(String clientId, int packetId) {

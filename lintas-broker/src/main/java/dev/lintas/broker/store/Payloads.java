@@ -7,6 +7,7 @@ import dev.lintas.broker.core.Message;
 import dev.lintas.broker.core.QueueSpec;
 import dev.lintas.broker.core.SessionState;
 import dev.lintas.broker.core.SubscriptionOptions;
+import dev.lintas.broker.core.WillState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -345,6 +346,15 @@ final class Payloads {
 
     static Binding readBinding(Reader in) throws IOException {
         return new Binding(in.string(), in.string(), in.string(), in.map(), in.bool());
+    }
+
+    static byte[] will(WillState will) {
+        return new Writer().string(will.clientId()).string(will.topic()).intValue(will.qos()).bool(will.retain())
+                .bytes(will.payload()).map(will.properties()).longValue(will.publishAt()).toBytes();
+    }
+
+    static WillState readWill(Reader in) throws IOException {
+        return new WillState(in.string(), in.string(), in.intValue(), in.bool(), in.bytes(), in.map(), in.longValue());
     }
 
     static byte[] session(SessionState session) {

@@ -11,7 +11,7 @@ import dev.lintas.broker.core.Binding;
  */
 record RecordKey(Kind kind, Object id) {
 
-    enum Kind { MESSAGE, ENTRY, EXCHANGE, QUEUE, BINDING, RETAINED, SESSION, QOS2 }
+    enum Kind { MESSAGE, ENTRY, EXCHANGE, QUEUE, BINDING, RETAINED, SESSION, QOS2, WILL }
 
     /** A message in a queue. */
     record QueueEntry(String queue, long messageId) {
@@ -47,6 +47,10 @@ record RecordKey(Kind kind, Object id) {
 
     static RecordKey session(String clientId) {
         return new RecordKey(Kind.SESSION, clientId);
+    }
+
+    static RecordKey will(String clientId) {
+        return new RecordKey(Kind.WILL, clientId);
     }
 
     static RecordKey qos2(String clientId, int packetId) {

@@ -26,7 +26,10 @@ enum RecordType {
     SESSION_ENDED(14, true),
     /** A QoS 2 publish's packet id awaits its PUBREL. */
     QOS2_RECEIVED(15, false),
-    QOS2_RELEASED(16, true);
+    QOS2_RELEASED(16, true),
+    /** An MQTT will waiting for its delay. */
+    WILL(17, false),
+    WILL_DONE(18, true);
 
     private static final RecordType[] BY_CODE = new RecordType[128];
 

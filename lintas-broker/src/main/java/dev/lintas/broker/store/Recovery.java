@@ -9,6 +9,7 @@ import dev.lintas.broker.core.RetainedStore;
 import dev.lintas.broker.core.SessionRegistry;
 import dev.lintas.broker.core.SessionState;
 import dev.lintas.broker.core.VirtualHost;
+import dev.lintas.broker.core.WillState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,7 +152,7 @@ public final class Recovery {
         Map<RecordKey, StoredRecord> kept = new HashMap<>();
         latest.forEach((key, record) -> {
             if (key.kind() == RecordKey.Kind.RETAINED || key.kind() == RecordKey.Kind.SESSION
-                    || key.kind() == RecordKey.Kind.QOS2) {
+                    || key.kind() == RecordKey.Kind.QOS2 || key.kind() == RecordKey.Kind.WILL) {
                 kept.put(key, record);
             }
         });
@@ -205,6 +206,21 @@ public final class Recovery {
         return count;
     }
 
+    /**
+     * The wills that were waiting for their delay, for the adapter to schedule again (at {@link WillState#publishAt},
+     * or at once if that has passed), unless a connection with the same client id comes first.
+     */
+    public List<WillState> pendingWills() {
+        List<WillState> wills = new ArrayList<>();
+        for (StoredRecord record : latest.values()) {
+            if (record.value() instanceof WillState will) {
+                wills.add(will);
+            }
+        }
+        restored.put("wills", wills.size());
+        return wills;
+    }
+
     /** Queue entries that could not be restored because damage took their body or their queue. */
     public long lostEntries() {
         return lostEntries;
@@ -219,8 +235,12 @@ public final class Recovery {
     public String summary() {
         SegmentScanner.Damage damage = journal.damage();
         StringBuilder line = new StringBuilder("store: recovered ");
-        for (String what : List.of("exchanges", "queues", "bindings", "messages", "retained", "sessions")) {
-            line.append(restored.getOrDefault(what, 0)).append(' ').append(what).append(", ");
+        // The host's state is always restored; the MQTT state only once its restore method was called.
+        List<String> host = List.of("exchanges", "queues", "bindings", "messages");
+        for (String what : List.of("exchanges", "queues", "bindings", "messages", "retained", "sessions", "wills")) {
+            if (host.contains(what) || restored.containsKey(what)) {
+                line.append(restored.getOrDefault(what, 0)).append(' ').append(what).append(", ");
+            }
         }
         line.append("from ").append(journal.recoveredRecords()).append(" records in ")
                 .append(journal.sealed().size()).append(" segments in ")

@@ -12,7 +12,8 @@ import java.io.IOException;
  * @param lsn its sequence number
  * @param type its type
  * @param value the state it records: a {@code Message}, {@link Entry}, {@code ExchangeSpec}, {@code QueueSpec},
- *        {@code Binding}, {@link Retained}, {@code SessionState} or {@link RecordKey.InFlight}; null for a tombstone
+ *        {@code Binding}, {@link Retained}, {@code SessionState}, {@link RecordKey.InFlight} or {@code WillState}; null for a
+ *        tombstone
  * @param size its size on disk
  */
 record StoredRecord(RecordKey key, long lsn, RecordType type, Object value, int size) {
@@ -92,6 +93,15 @@ record StoredRecord(RecordKey key, long lsn, RecordType type, Object value, int 
             }
             case SESSION_ENDED -> {
                 key = RecordKey.session(in.string());
+                value = null;
+            }
+            case WILL -> {
+                var will = Payloads.readWill(in);
+                key = RecordKey.will(will.clientId());
+                value = will;
+            }
+            case WILL_DONE -> {
+                key = RecordKey.will(in.string());
                 value = null;
             }
             case QOS2_RECEIVED, QOS2_RELEASED -> {

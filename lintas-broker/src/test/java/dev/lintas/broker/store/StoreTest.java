@@ -18,6 +18,7 @@ import dev.lintas.broker.core.SessionRegistry;
 import dev.lintas.broker.core.SubscriptionOptions;
 import dev.lintas.broker.core.Subscription;
 import dev.lintas.broker.core.VirtualHost;
+import dev.lintas.broker.core.WillState;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -281,6 +282,31 @@ class StoreTest {
         SessionRegistry<String> again = new SessionRegistry<>(clock::get, "mqtt.", store);
         store.recovery().restoreSessions(again);
         assertThat(again.find("exact").orElseThrow().awaitingRelease()).isEmpty();
+    }
+
+    @Test
+    void pendingWillsSurviveUntilDone() throws Exception {
+        start();
+        store.willPending(new WillState("a", "status/a", 1, true, "gone".getBytes(), Map.of("content-type", "text"),
+                5_000));
+        store.willPending(new WillState("b", "status/b", 0, false, "b-1".getBytes(), Map.of(), 6_000));
+        store.willPending(new WillState("b", "status/b", 0, false, "b-2".getBytes(), Map.of(), 7_000));
+        store.willPending(new WillState("c", "status/c", 0, false, "c".getBytes(), Map.of(), 8_000));
+        store.willDone("c");
+        host.durableSince(0).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        restart();
+
+        Map<String, WillState> wills = new LinkedHashMap<>();
+        store.recovery().pendingWills().forEach(will -> wills.put(will.clientId(), will));
+        assertThat(wills).containsOnlyKeys("a", "b");
+        assertThat(wills.get("a").topic()).isEqualTo("status/a");
+        assertThat(wills.get("a").qos()).isEqualTo(1);
+        assertThat(wills.get("a").retain()).isTrue();
+        assertThat(wills.get("a").payload()).asString().isEqualTo("gone");
+        assertThat(wills.get("a").properties()).containsEntry("content-type", "text");
+        assertThat(wills.get("a").publishAt()).isEqualTo(5_000);
+        assertThat(wills.get("b").payload()).asString().isEqualTo("b-2");
+        assertThat(store.recovery().summary()).contains("2 wills");
     }
 
     @Test
