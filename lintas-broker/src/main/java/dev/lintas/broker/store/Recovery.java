@@ -246,9 +246,9 @@ public final class Recovery {
                 .append(journal.sealed().size()).append(" segments in ")
                 .append((System.nanoTime() - started) / 1_000_000).append(" ms");
         if (damage.damagedStretches > 0 || undecodable > 0 || lostEntries > 0) {
-            line.append("; skipped ").append(damage.skippedBytes).append(" damaged bytes in ")
-                    .append(damage.damagedStretches).append(" places, ").append(undecodable)
-                    .append(" unreadable records, ").append(lostEntries).append(" queued messages lost to damage");
+            line.append("; skipped: damaged stretches ").append(damage.damagedStretches).append(" (")
+                    .append(damage.skippedBytes).append(" bytes), unreadable records ").append(undecodable)
+                    .append(", queued messages lost to damage ").append(lostEntries);
         }
         if (damage.truncatedBytes > 0) {
             line.append("; truncated a torn write of ").append(damage.truncatedBytes).append(" bytes");

@@ -310,6 +310,31 @@ class StoreTest {
     }
 
     @Test
+    void aMessageLostToDamageIsCountedAndTheRestIsRestored() throws Exception {
+        start();
+        host.declareQueue(QueueSpec.named("q").asDurable(), null);
+        for (int i = 1; i <= 3; i++) {
+            publishAndWait(persistent("", "q", "m" + i));
+        }
+        store.close();
+        Path segment = dir.resolve("00000000000000000001.seg");
+        List<LogRecord> records = new ArrayList<>();
+        SegmentScanner.scan(segment, 1, false, new SegmentScanner.Damage(), records::add);
+        LogRecord body = records.stream().filter(r -> r.type() == RecordType.MESSAGE).skip(1).findFirst()
+                .orElseThrow();
+        byte[] file = java.nio.file.Files.readAllBytes(segment);
+        file[body.offset() + RecordFormat.HEADER + 3] ^= 0x10; // the body of m2
+        java.nio.file.Files.write(segment, file);
+
+        start();
+        assertThat(drain("q")).extracting(StoreTest::text).containsExactly("m1", "m3");
+        assertThat(store.recovery().lostEntries()).isEqualTo(1);
+        assertThat(store.recovery().damagedStretches()).isEqualTo(1);
+        assertThat(store.recovery().summary()).contains("2 messages")
+                .contains("damaged stretches 1 (").contains("queued messages lost to damage 1");
+    }
+
+    @Test
     void aPublishThatTouchesNothingDurableIsDoneAtOnce() throws Exception {
         start();
         host.declareQueue(QueueSpec.named("transient"), null);
