@@ -118,8 +118,13 @@ public final class Session<H> {
         }
     }
 
-    /** Tells the store what this session is now. */
-    void save() {
+    /**
+     * Tells the store what this session is now. Synchronized so that a snapshot is taken and handed over in one step:
+     * of two racing saves (a subscribe on the connection's event loop, a disconnect under the registry's lock), the
+     * store keeps the one that saw the later state. The registry's lock may be held when this one is taken, never the
+     * other way round.
+     */
+    synchronized void save() {
         persistence.sessionSaved(new SessionState(clientId, queue, expiryMillis, subscriptions));
     }
 
