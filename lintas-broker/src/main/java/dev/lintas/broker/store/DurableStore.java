@@ -114,6 +114,9 @@ public final class DurableStore implements Persistence, AutoCloseable {
 
     @Override
     public void delivered(String queue, Message message) {
+        if (!message.persistent()) {
+            return; // never stored: spare the lookup on the path of every transient message
+        }
         RecordKey key = RecordKey.entry(queue, message.id());
         LiveIndex.Live entry = index.get(key);
         if (muted || entry == null || entry.tombstone()) {
@@ -128,6 +131,9 @@ public final class DurableStore implements Persistence, AutoCloseable {
 
     @Override
     public void removed(String queue, Message message) {
+        if (!message.persistent()) {
+            return;
+        }
         RecordKey key = RecordKey.entry(queue, message.id());
         if (muted || !index.isLive(key)) {
             return;
