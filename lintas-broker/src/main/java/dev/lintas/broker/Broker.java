@@ -9,9 +9,12 @@ import dev.lintas.broker.mqtt.MqttBroker;
 import dev.lintas.broker.mqtt.MqttDrops;
 import dev.lintas.broker.mqtt.MqttInitializer;
 import dev.lintas.broker.mqtt.MqttSettings;
+import dev.lintas.broker.store.DurableStore;
+import dev.lintas.broker.store.StoreOptions;
 import dev.lintas.runtime.RuntimeContext;
 import dev.lintas.runtime.net.HostPort;
 import dev.lintas.runtime.net.Listeners;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -27,14 +30,16 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The broker service: one virtual host, and the MQTT listener on the shared runtime's event loops. Lifecycle methods
- * are called from one control thread (the CLI's), never from an event loop.
+ * The broker service: the durable store under {@code broker.data-dir}, one virtual host restored from it, and the MQTT
+ * listener on the shared runtime's event loops. Lifecycle methods are called from one control thread (the CLI's),
+ * never from an event loop. The host and the MQTT service exist from {@link #start} on.
  */
 public final class Broker {
 
@@ -53,8 +58,7 @@ public final class Broker {
     private final RuntimeContext context;
     private final MqttSettings mqttSettings;
     private final MqttDrops drops = new MqttDrops(QueueJournal.NONE);
-    private final VirtualHost host = new VirtualHost("/", System::currentTimeMillis, drops);
-    private final MqttBroker mqtt;
+    private final Authenticator authenticator;
     /**
      * Checks password hashes off the event loops: a few threads, since each check is deliberately slow, and a bounded
      * queue, so that a flood of CONNECTs is refused (server busy) rather than queued without end.
@@ -62,6 +66,11 @@ public final class Broker {
     private final ThreadPoolExecutor hashing = new ThreadPoolExecutor(HASHING_THREADS, HASHING_THREADS, 30,
             TimeUnit.SECONDS, new ArrayBlockingQueue<>(HASHING_QUEUE),
             Thread.ofPlatform().name("lintas-auth-", 0).daemon().factory());
+    /** Made by {@link #start}: the store first, then the host restored from it, then the MQTT service on the host. */
+    private DurableStore store;
+    private VirtualHost host;
+    private MqttBroker mqtt;
+    private Meter storeFailures;
     private final ChannelGroup connections = new DefaultChannelGroup("mqtt", GlobalEventExecutor.INSTANCE);
     private State state = State.NEW;
     private Channel mqttChannel;
@@ -84,8 +93,7 @@ public final class Broker {
         this.context = context;
         this.mqttSettings = mqttSettings;
         hashing.allowCoreThreadTimeOut(true);
-        this.mqtt = new MqttBroker(host, System::currentTimeMillis, mqttSettings, drops,
-                new Authenticator(auth, hashing));
+        this.authenticator = new Authenticator(auth, hashing);
     }
 
     /** Binds the configured listeners; throws, with nothing left bound, when one cannot be bound. */
@@ -93,15 +101,23 @@ public final class Broker {
         if (state != State.NEW) {
             throw new IllegalStateException("state: " + state + " (expected: NEW)");
         }
+        openStore(config);
+        mqtt = new MqttBroker(host, System::currentTimeMillis, mqttSettings, drops, authenticator);
         if (config.mqtt() != null) {
-            mqttChannel = bind("the MQTT listener", config.mqtt(),
-                    new MqttInitializer(mqtt, mqttSettings, connections));
+            try {
+                mqttChannel = bind("the MQTT listener", config.mqtt(),
+                        new MqttInitializer(mqtt, mqttSettings, connections));
+            } catch (IOException e) {
+                closeStore();
+                throw e;
+            }
             mqttEntry = context.listeners().add(MQTT_LISTENER);
             mqttEntry.up((InetSocketAddress) mqttChannel.localAddress());
             log.info("broker MQTT listener on {}", mqttChannel.localAddress());
-            // The durability promise needs the store, which this build does not have yet: say so plainly.
-            log.warn("this build keeps broker messages and sessions in memory only: an acknowledged message "
-                    + "(PUBACK) does not survive a restart or a crash, and {} is not used", config.dataDir());
+            // The store keeps durable queues and persistent messages, but the MQTT adapter does not wait for it yet
+            // (nor declare durable session queues): say so plainly until it does.
+            log.warn("this build keeps MQTT messages and sessions in memory only: an acknowledged message "
+                    + "(PUBACK) does not survive a restart or a crash");
         }
         if (config.mqttWebSocket() != null) {
             try {
@@ -109,6 +125,7 @@ public final class Broker {
                         MqttInitializer.webSocket(mqtt, mqttSettings, connections));
             } catch (IOException e) {
                 unbind(); // Nothing left bound.
+                closeStore();
                 throw e;
             }
             webSocketEntry = context.listeners().add(MQTT_WEBSOCKET_LISTENER);
@@ -116,6 +133,12 @@ public final class Broker {
             log.info("broker MQTT-over-WebSocket listener on {}, path /mqtt", webSocketChannel.localAddress());
         }
         meters = mqtt.metrics().register(context.metrics(), mqtt);
+        if (store != null) {
+            storeFailures = FunctionCounter.builder("lintas.broker.store.write.failures", store,
+                            DurableStore::failedWrites)
+                    .description("batches of records the durable store failed to write (disk full, I/O errors)")
+                    .register(context.metrics());
+        }
         if (config.amqp() != null) {
             log.warn("the broker's AMQP listener ({}) is not part of this build yet; not started", config.amqp());
         }
@@ -158,6 +181,30 @@ public final class Broker {
         }
     }
 
+    /** Opens the store and restores the host from it; with no data-dir, the host lives in memory only. */
+    private void openStore(BrokerConfig config) throws IOException {
+        if (config.dataDir() == null) {
+            host = new VirtualHost("/", System::currentTimeMillis, drops);
+            return;
+        }
+        Path dir = Path.of(config.dataDir()).resolve("store");
+        store = DurableStore.open(dir, StoreOptions.of(config.fsync()));
+        host = new VirtualHost("/", System::currentTimeMillis, drops, store);
+        store.recovery().restore(host);
+        log.info("{} ({})", store.recovery().summary(), dir);
+        if (config.fsync().weaker()) {
+            log.warn("store: fsync is '{}', a weaker promise than 'always': {}", config.fsync(),
+                    config.fsync().promise());
+        }
+    }
+
+    private void closeStore() {
+        if (store != null) {
+            store.close();
+            store = null;
+        }
+    }
+
     private void sweep() {
         try {
             mqtt.expire();
@@ -177,6 +224,11 @@ public final class Broker {
     public InetSocketAddress mqttWebSocketAddress() {
         Channel channel = webSocketChannel;
         return channel == null ? null : (InetSocketAddress) channel.localAddress();
+    }
+
+    /** The durable store, or null without a data-dir. */
+    public DurableStore store() {
+        return store;
     }
 
     /** The MQTT service: sessions, and the dropped-message count. */
@@ -208,5 +260,9 @@ public final class Broker {
         connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         hashing.shutdownNow();
         meters.forEach(context.metrics()::remove);
+        if (storeFailures != null) {
+            context.metrics().remove(storeFailures);
+        }
+        closeStore();
     }
 }

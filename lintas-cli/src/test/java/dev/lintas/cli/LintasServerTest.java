@@ -67,9 +67,10 @@ class LintasServerTest {
     void brokerSectionStartsTheMqttListenerAndHealthCoversIt() throws Exception {
         lintas = RunningServer.start(dir.resolve("lintas.yaml"), NO_ROUTES + """
                 broker:
+                  data-dir: %s
                   mqtt:
                     listen: 127.0.0.1:0
-                """);
+                """.formatted(dir.resolve("data")));
         java.net.InetSocketAddress mqtt = lintas.server().mqttAddress();
         assertThat(mqtt).isNotNull();
         assertThat(lintas.admin("GET", "/health").statusCode()).isEqualTo(200);

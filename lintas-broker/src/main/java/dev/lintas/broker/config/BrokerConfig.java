@@ -2,6 +2,7 @@ package dev.lintas.broker.config;
 
 import dev.lintas.broker.auth.AuthConfig;
 import dev.lintas.broker.mqtt.MqttSettings;
+import dev.lintas.broker.store.FsyncPolicy;
 import dev.lintas.runtime.config.Position;
 import dev.lintas.runtime.net.HostPort;
 
@@ -10,7 +11,8 @@ import java.util.Objects;
 /**
  * The {@code broker} section of the config.
  *
- * @param dataDir      where the durable store will keep its files (not used yet)
+ * @param dataDir      where the durable store keeps its files (in {@code store/} under it); null for none, memory
+ *                     only
  * @param mqtt         the MQTT listen address, or null for no MQTT listener
  * @param mqttPosition where the MQTT address was written, for errors such as a listener clash
  * @param amqp         the AMQP listen address, or null (no AMQP adapter in this build yet)
@@ -19,19 +21,20 @@ import java.util.Objects;
  * @param auth         the users, and whether anonymous clients are let in
  * @param mqttWebSocket the MQTT-over-WebSocket listen address, or null for none
  * @param mqttWebSocketPosition where that address was written
+ * @param fsync        when the store calls fsync ({@code broker.store.fsync})
  */
 public record BrokerConfig(String dataDir, HostPort mqtt, Position mqttPosition, HostPort amqp,
         Position amqpPosition, MqttSettings mqttSettings, AuthConfig auth, HostPort mqttWebSocket,
-        Position mqttWebSocketPosition) {
+        Position mqttWebSocketPosition, FsyncPolicy fsync) {
 
     /** Whether two sections (either may be null) ask for the same broker, wherever in the file they were written. */
     public static boolean sameSettings(BrokerConfig a, BrokerConfig b) {
         if (a == null || b == null) {
             return a == b;
         }
-        return a.dataDir.equals(b.dataDir) && Objects.equals(a.mqtt, b.mqtt) && Objects.equals(a.amqp, b.amqp)
+        return Objects.equals(a.dataDir, b.dataDir) && Objects.equals(a.mqtt, b.mqtt) && Objects.equals(a.amqp, b.amqp)
                 && a.mqttSettings.equals(b.mqttSettings) && a.auth.equals(b.auth)
-                && Objects.equals(a.mqttWebSocket, b.mqttWebSocket);
+                && Objects.equals(a.mqttWebSocket, b.mqttWebSocket) && a.fsync.equals(b.fsync);
     }
 
     /** Where MQTT listens with no config file: every interface, MQTT's registered port. */
@@ -45,18 +48,18 @@ public record BrokerConfig(String dataDir, HostPort mqtt, Position mqttPosition,
      */
     public static BrokerConfig defaults(String source) {
         return new BrokerConfig("./data", DEFAULT_MQTT_LISTEN, new Position(source, 1, 1), null, null,
-                MqttSettings.DEFAULTS, AuthConfig.DEFAULTS, null, null);
+                MqttSettings.DEFAULTS, AuthConfig.DEFAULTS, null, null, FsyncPolicy.ALWAYS);
     }
 
-    /** An MQTT listener and an MQTT-over-WebSocket one; for tests and embedding. */
+    /** An MQTT listener and an MQTT-over-WebSocket one, without a durable store; for tests and embedding. */
     public static BrokerConfig mqttAndWebSocket(HostPort mqtt, HostPort webSocket) {
-        return new BrokerConfig("./data", mqtt, null, null, null, MqttSettings.DEFAULTS, AuthConfig.DEFAULTS,
-                webSocket, null);
+        return new BrokerConfig(null, mqtt, null, null, null, MqttSettings.DEFAULTS, AuthConfig.DEFAULTS,
+                webSocket, null, FsyncPolicy.ALWAYS);
     }
 
-    /** Just an MQTT listener; for tests and embedding. */
+    /** Just an MQTT listener, without a durable store (memory only); for tests and embedding. */
     public static BrokerConfig mqttOnly(HostPort mqtt) {
-        return new BrokerConfig("./data", mqtt, null, null, null, MqttSettings.DEFAULTS, AuthConfig.DEFAULTS, null,
-                null);
+        return new BrokerConfig(null, mqtt, null, null, null, MqttSettings.DEFAULTS, AuthConfig.DEFAULTS, null,
+                null, FsyncPolicy.ALWAYS);
     }
 }

@@ -1,5 +1,6 @@
 package dev.lintas.broker.config;
 
+import dev.lintas.broker.store.FsyncPolicy;
 import dev.lintas.runtime.config.ConfigMap;
 import dev.lintas.runtime.config.ConfigNode;
 import dev.lintas.runtime.config.Position;
@@ -12,17 +13,20 @@ public final class BrokerConfigReader {
 
     public static BrokerConfig read(ConfigNode node) {
         ConfigMap broker = node.map("the broker section (a mapping)", "data-dir", "mqtt", "amqp",
-                "users", "allow-anonymous");
+                "users", "allow-anonymous", "store");
         String dataDir = broker.string("data-dir", "./data");
         ConfigMap mqtt = broker.map("mqtt", "the mqtt section (a mapping with listen and limits)",
                 mqttKeys());
         ConfigMap webSocket = mqtt.map("websocket", "the websocket section (a mapping with listen)", "listen");
         ConfigMap amqp = broker.map("amqp", "the amqp section (a mapping with listen)", "listen");
+        ConfigMap store = broker.map("store", "the store section (a mapping with fsync)", "fsync");
+        FsyncPolicy fsync = store.parsed("fsync", "always, never, or every and a duration like every 100ms",
+                FsyncPolicy::parse).orElse(FsyncPolicy.ALWAYS);
         return new BrokerConfig(dataDir,
                 mqtt.listenAddress("listen").orElse(null), valuePosition(mqtt, "listen"),
                 amqp.listenAddress("listen").orElse(null), valuePosition(amqp, "listen"),
                 MqttSettingsReader.read(mqtt), AuthConfigReader.read(broker),
-                webSocket.listenAddress("listen").orElse(null), valuePosition(webSocket, "listen"));
+                webSocket.listenAddress("listen").orElse(null), valuePosition(webSocket, "listen"), fsync);
     }
 
     private static String[] mqttKeys() {

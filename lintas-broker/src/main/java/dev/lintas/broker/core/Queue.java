@@ -58,7 +58,7 @@ public final class Queue {
         this.owner = owner;
         this.host = host;
         this.clock = clock;
-        this.removals = new Removals(name, settings, journal);
+        this.removals = new Removals(name, settings, journal, host.persistence());
     }
 
     public String name() {
@@ -129,11 +129,27 @@ public final class Queue {
                 return Enqueued.REJECTED;
             }
             ready.add(new QueuedMessage(message, nextSeq++, settings.expiresAt(message, now)));
-            removals.enqueued(message);
+            removals.enqueued(message, now);
             dispatch(now);
             return Enqueued.ACCEPTED;
         } finally {
             release();
+        }
+    }
+
+    /**
+     * Puts back a message the durable store recovered, behind those restored before it, without telling the journal
+     * or the store. Its time to live counts from {@code enqueuedAt}; {@code deliveries} above 0 makes it redelivered.
+     */
+    void restore(Message message, int deliveries, long enqueuedAt) {
+        lock.lock();
+        try {
+            checkLive();
+            QueuedMessage restored = new QueuedMessage(message, nextSeq++, settings.expiresAt(message, enqueuedAt));
+            restored.deliveries = deliveries;
+            ready.add(restored);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -319,6 +335,8 @@ public final class Queue {
         Delivery delivery = outstanding.handOut(subscription, message, name, autoAck);
         if (autoAck) {
             removals.removed(message, RemovalReason.ACKED);
+        } else {
+            removals.delivered(message);
         }
         return delivery;
     }

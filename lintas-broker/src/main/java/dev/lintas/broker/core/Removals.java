@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where messages leaving a queue are reported: every removal to the journal, and those whose reason dead-letters,
- * when the queue has a dead-letter exchange, to a list that the queue publishes once its lock is released. Guarded by
- * the queue's lock.
+ * Where messages entering and leaving a queue are reported: every change to the journal and to the durable store,
+ * and the removals whose reason dead-letters, when the queue has a dead-letter exchange, to a list that the queue
+ * publishes once its lock is released. Guarded by the queue's lock.
  */
 final class Removals {
 
@@ -17,20 +17,31 @@ final class Removals {
     private final String queue;
     private final boolean deadLettering;
     private final QueueJournal journal;
+    private final Persistence persistence;
     private final List<DeadLetter> deadLetters = new ArrayList<>();
 
-    Removals(String queue, QueueSettings settings, QueueJournal journal) {
+    Removals(String queue, QueueSettings settings, QueueJournal journal, Persistence persistence) {
         this.queue = queue;
         this.deadLettering = settings.deadLetterExchange() != null;
         this.journal = journal;
+        this.persistence = persistence;
     }
 
-    void enqueued(Message message) {
+    void enqueued(Message message, long now) {
         journal.enqueued(queue, message);
+        persistence.enqueued(queue, message, now);
+    }
+
+    /** A first, unacknowledged hand-out: a message the store keeps comes back redelivered after a restart. */
+    void delivered(QueuedMessage message) {
+        if (message.deliveries == 1) {
+            persistence.delivered(queue, message.message);
+        }
     }
 
     void removed(QueuedMessage message, RemovalReason reason) {
         journal.removed(queue, message.message, reason);
+        persistence.removed(queue, message.message);
         if (reason.deadLetters()) {
             deadLetter(message.message, reason);
         }

@@ -31,32 +31,58 @@ public final class RetainedStore {
     }
 
     private final LongSupplier clock;
+    private final Persistence persistence;
     private final Node root = new Node();
     private int size;
 
     /** @param clock the current time in milliseconds, for message expiry */
     public RetainedStore(LongSupplier clock) {
+        this(clock, Persistence.NONE);
+    }
+
+    /**
+     * @param clock the current time in milliseconds, for message expiry
+     * @param persistence the durable store, told of every message retained or cleared
+     */
+    public RetainedStore(LongSupplier clock, Persistence persistence) {
         this.clock = clock;
+        this.persistence = persistence;
     }
 
     /** Retains {@code message} for its routing key, replacing the previous one; an empty payload clears the topic. */
     public synchronized void retain(Message message) {
-        String[] words = TopicTrie.words(message.routingKey());
+        long now = clock.getAsLong();
         if (message.size() == 0) {
-            clear(root, words, 0);
+            clear(root, TopicTrie.words(message.routingKey()), 0);
+            persistence.retainCleared(message.routingKey());
             return;
         }
+        put(message, now);
+        persistence.retained(message, now);
+    }
+
+    /**
+     * Puts back a retained message the durable store recovered, retained at {@code retainedAt}, without telling the
+     * store; one whose time to live has passed since is dropped.
+     */
+    public synchronized void restore(Message message, long retainedAt) {
+        if (message.size() > 0) {
+            put(message, retainedAt);
+            expire();
+        }
+    }
+
+    private void put(Message message, long retainedAt) {
         Node node = root;
-        for (String word : words) {
+        for (String word : TopicTrie.words(message.routingKey())) {
             node = node.children.computeIfAbsent(word, w -> new Node());
         }
         if (node.message == null) {
             size++;
         }
         node.message = message;
-        long now = clock.getAsLong();
         long ttl = message.ttlMillis().orElse(-1);
-        node.expiresAt = ttl < 0 || now > Long.MAX_VALUE - ttl ? Long.MAX_VALUE : now + ttl;
+        node.expiresAt = ttl < 0 || retainedAt > Long.MAX_VALUE - ttl ? Long.MAX_VALUE : retainedAt + ttl;
     }
 
     /** The retained message of one topic. */
@@ -146,6 +172,7 @@ public final class RetainedStore {
 
     private boolean sweep(Node node, long now) {
         if (node.message != null && node.expiresAt < now) {
+            persistence.retainCleared(node.message.routingKey());
             node.message = null;
             size--;
         }

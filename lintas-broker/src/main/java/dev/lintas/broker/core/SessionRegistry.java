@@ -1,6 +1,7 @@
 package dev.lintas.broker.core;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -38,6 +39,7 @@ public final class SessionRegistry<H> {
 
     private final LongSupplier clock;
     private final String queuePrefix;
+    private final Persistence persistence;
     private final Map<String, Session<H>> sessions = new HashMap<>();
     private long created;
 
@@ -46,8 +48,41 @@ public final class SessionRegistry<H> {
      * @param queuePrefix starts the name of each session's queue
      */
     public SessionRegistry(LongSupplier clock, String queuePrefix) {
+        this(clock, queuePrefix, Persistence.NONE);
+    }
+
+    /**
+     * @param clock the current time in milliseconds, for expiry
+     * @param queuePrefix starts the name of each session's queue
+     * @param persistence the durable store, told of every session created, changed or ended
+     */
+    public SessionRegistry(LongSupplier clock, String queuePrefix, Persistence persistence) {
         this.clock = clock;
         this.queuePrefix = queuePrefix;
+        this.persistence = persistence;
+    }
+
+    /**
+     * Puts back a session the durable store recovered, offline since now, with the QoS 2 packet ids that await their
+     * PUBREL, without telling the store; a crash closed its connection, so its expiry interval starts now. A later
+     * session never reuses its queue name.
+     */
+    public synchronized Session<H> restore(SessionState state, Collection<Integer> awaitingRelease) {
+        Session<H> session = new Session<>(state.clientId(), state.queue(), null, state.expiryMillis(), persistence);
+        state.subscriptions().forEach(session::restoreSubscription);
+        session.restoreAwaitingRelease(awaitingRelease);
+        session.state = Session.State.OFFLINE;
+        session.disconnectedAt = clock.getAsLong();
+        sessions.put(state.clientId(), session);
+        int mark = state.queue().lastIndexOf('#');
+        if (mark >= 0) {
+            try {
+                created = Math.max(created, Long.parseLong(state.queue().substring(mark + 1)));
+            } catch (NumberFormatException e) {
+                // Not a name this registry made; it cannot clash with one it makes.
+            }
+        }
+        return session;
     }
 
     /** Attaches {@code holder} to the client's session, resuming it unless {@code cleanStart} or it has expired. */
@@ -59,13 +94,16 @@ public final class SessionRegistry<H> {
             existing.holder = holder;
             existing.expiryMillis = expiryMillis;
             existing.state = Session.State.CONNECTED;
+            existing.save();
             return new Connected<>(existing, true, previous, null);
         }
         if (existing != null) {
             end(existing);
         }
-        Session<H> session = new Session<>(clientId, queuePrefix + clientId + "#" + ++created, holder, expiryMillis);
+        Session<H> session = new Session<>(clientId, queuePrefix + clientId + "#" + ++created, holder, expiryMillis,
+                persistence);
         sessions.put(clientId, session);
+        session.save();
         return new Connected<>(session, false, previous, existing);
     }
 
@@ -89,6 +127,7 @@ public final class SessionRegistry<H> {
         }
         session.state = Session.State.OFFLINE;
         session.disconnectedAt = clock.getAsLong();
+        session.save();
         return Optional.empty();
     }
 
@@ -129,9 +168,11 @@ public final class SessionRegistry<H> {
                 && now - session.disconnectedAt >= session.expiryMillis;
     }
 
-    private static void end(Session<?> session) {
+    private void end(Session<?> session) {
         session.state = Session.State.ENDED;
         session.holder = null;
+        session.releaseAll();
+        persistence.sessionEnded(session.clientId());
     }
 
     private static void checkExpiry(long expiryMillis) {

@@ -10,20 +10,23 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The exchanges of a virtual host and the bindings from them to queues, indexed both ways: by exchange in each
  * {@link Exchange}, by queue here, so that deleting either end drops its bindings. Changes are made under the host's
- * lock; publishers look exchanges up in the concurrent map without it.
+ * lock; publishers look exchanges up in the concurrent map without it. Every change is reported to the
+ * {@link Persistence}, including those that follow from another (an auto-delete, the bindings of a deleted end).
  */
 final class Topology {
 
     static final String RESERVED_PREFIX = "amq.";
 
     private final String host;
+    private final Persistence persistence;
     private final Map<String, Exchange> exchanges = new ConcurrentHashMap<>();
     // Guarded by the host's lock.
     private final Map<String, Set<Binding>> bindingsByQueue = new HashMap<>();
 
     /** Starts with AMQP's built-in exchanges: amq.direct, amq.fanout, amq.topic, amq.headers and amq.match. */
-    Topology(String host) {
+    Topology(String host, Persistence persistence) {
         this.host = host;
+        this.persistence = persistence;
         for (ExchangeType type : ExchangeType.values()) {
             add(ExchangeSpec.of(RESERVED_PREFIX + type.amqpName(), type).asDurable());
         }
@@ -52,6 +55,7 @@ final class Topology {
         }
         checkNotReserved("exchange", spec.name());
         add(spec);
+        persistence.exchangeDeclared(spec);
     }
 
     void delete(String exchange, boolean ifUnused) {
@@ -72,12 +76,14 @@ final class Topology {
     void bind(Exchange exchange, Binding binding) {
         if (exchange.bind(binding)) {
             bindingsByQueue.computeIfAbsent(binding.queue(), q -> new LinkedHashSet<>()).add(binding);
+            persistence.bound(binding);
         }
     }
 
     void unbind(Exchange exchange, Binding binding) {
         if (exchange.unbind(binding)) {
             bindingsByQueue.get(binding.queue()).remove(binding);
+            persistence.unbound(binding);
             removeIfAbandoned(exchange);
         }
     }
@@ -89,6 +95,7 @@ final class Topology {
             for (Binding binding : bindings) {
                 Exchange exchange = exchanges.get(binding.exchange());
                 exchange.unbind(binding);
+                persistence.unbound(binding);
                 removeIfAbandoned(exchange);
             }
         }
@@ -119,6 +126,8 @@ final class Topology {
         exchanges.remove(exchange.name());
         for (Binding binding : exchange.bindings()) {
             bindingsByQueue.get(binding.queue()).remove(binding);
+            persistence.unbound(binding);
         }
+        persistence.exchangeDeleted(exchange.name());
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -29,6 +30,7 @@ public final class VirtualHost {
     private final String name;
     private final LongSupplier clock;
     private final QueueJournal journal;
+    private final Persistence persistence;
     private final AtomicLong lastMessageId = new AtomicLong();
     private final Object lock = new Object();
     private final Map<String, Queue> queues = new ConcurrentHashMap<>();
@@ -39,10 +41,20 @@ public final class VirtualHost {
      * @param journal observes every enqueue and removal, for the durable store
      */
     public VirtualHost(String name, LongSupplier clock, QueueJournal journal) {
+        this(name, clock, journal, Persistence.NONE);
+    }
+
+    /**
+     * @param clock the current time in milliseconds, for TTLs
+     * @param journal observes every enqueue and removal, for metrics and limits
+     * @param persistence the durable store, told of every change to durable state
+     */
+    public VirtualHost(String name, LongSupplier clock, QueueJournal journal, Persistence persistence) {
         this.name = name;
         this.clock = clock;
         this.journal = journal;
-        this.topology = new Topology(name);
+        this.persistence = persistence;
+        this.topology = new Topology(name, persistence);
     }
 
     public String name() {
@@ -52,6 +64,10 @@ public final class VirtualHost {
     /** A builder for a new message with a fresh id. */
     public Message.Builder message(String exchange, String routingKey) {
         return Message.builder(lastMessageId.incrementAndGet(), exchange, routingKey);
+    }
+
+    Persistence persistence() {
+        return persistence;
     }
 
     // ---- Exchanges.
@@ -103,6 +119,8 @@ public final class VirtualHost {
             }
             String owner = spec.exclusive() ? connection : null;
             queues.put(queue, new Queue(queue, spec, settings, owner, this, clock, journal));
+            persistence.queueDeclared(spec.name().isEmpty() ? new QueueSpec(queue, spec.durable(), spec.exclusive(),
+                    spec.autoDelete(), spec.arguments()) : spec);
             return new QueueDeclared(queue, 0, 0);
         }
     }
@@ -208,6 +226,46 @@ public final class VirtualHost {
         return enqueue(message, targets);
     }
 
+    /**
+     * Publishes as {@link #publish} does, and also returns when the publish is durable: the moment a publisher may be
+     * acknowledged (an MQTT PUBACK or PUBREC, an AMQP confirm). It completes at once without a durable store, or when
+     * nothing durable was touched (a message that is not persistent, or that reached no durable queue).
+     */
+    public DurablePublish publishDurably(Message message) {
+        long position = persistence.position();
+        PublishResult result = publish(message);
+        return new DurablePublish(result, persistence.durableSince(position));
+    }
+
+    /** The store's position now, for {@link #durableSince}; see {@link Persistence#position()}. */
+    public long durablePosition() {
+        return persistence.position();
+    }
+
+    /**
+     * Completes when every change made since {@code position} is durable, or exceptionally when the store could not
+     * write one; for work that spans more than one publish, such as a retained publish or QoS 2 state.
+     */
+    public CompletionStage<Void> durableSince(long position) {
+        return persistence.durableSince(position);
+    }
+
+    // ---- Recovery.
+
+    /**
+     * Puts a recovered message back at the tail of {@code queue}, bypassing routing, the journal and the store. For the
+     * durable store's recovery only, before any consumer or publisher is attached.
+     */
+    public void restoreMessage(String queue, Message message, int deliveries, long enqueuedAt) {
+        queue(queue, null).restore(message, deliveries, enqueuedAt);
+        restoreMessageIds(message.id());
+    }
+
+    /** Makes new message ids start after {@code lastId}, so that they never repeat a recovered one. */
+    public void restoreMessageIds(long lastId) {
+        lastMessageId.accumulateAndGet(lastId, Math::max);
+    }
+
     /** Republishes what {@code from} dead-lettered; called by the queue with no lock held. */
     void deadLetter(Queue from, List<Removals.DeadLetter> letters) {
         String target = from.settings().deadLetterExchange();
@@ -263,6 +321,7 @@ public final class VirtualHost {
     private void forget(Queue queue) {
         queues.remove(queue.name());
         topology.forgetQueue(queue.name());
+        persistence.queueDeleted(queue.name());
     }
 
     private Exchange bindable(Binding binding, String connection) {

@@ -11,24 +11,41 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
-/** The core sees no wire: no Netty and no adapter package in any of its sources. */
+/**
+ * The core sees no wire: no Netty and no adapter package in any of its sources, and it does not depend on the store
+ * below it. The store sees no wire either.
+ */
 class ProtocolNeutralityTest {
 
     private static final Path CORE = Path.of("src/main/java/dev/lintas/broker/core");
+    private static final Path STORE = Path.of("src/main/java/dev/lintas/broker/store");
 
     @Test
     void coreSourcesImportNoNettyAndNoAdapter() throws IOException {
-        List<Path> sources;
-        try (Stream<Path> files = Files.walk(CORE)) {
-            sources = files.filter(file -> file.toString().endsWith(".java")).toList();
+        assertNoImports(CORE, 20, "io.netty", "dev.lintas.gateway", "dev.lintas.broker.mqtt",
+                "dev.lintas.broker.amqp", "dev.lintas.broker.store");
+    }
+
+    @Test
+    void storeSourcesImportNoNettyAndNoAdapter() throws IOException {
+        assertNoImports(STORE, 10, "io.netty", "dev.lintas.broker.mqtt", "dev.lintas.broker.amqp");
+    }
+
+    private static void assertNoImports(Path dir, int atLeast, String... packages) throws IOException {
+        List<Path> sources = sources(dir);
+        assertThat(sources).hasSizeGreaterThan(atLeast);
+        for (Path source : sources) {
+            String text = read(source);
+            for (String forbidden : packages) {
+                assertThat(text).as(source.toString()).doesNotContain("import " + forbidden);
+            }
         }
-        assertThat(sources).hasSizeGreaterThan(20);
-        assertThat(sources).allSatisfy(source -> assertThat(read(source))
-                .as(source.toString())
-                .doesNotContain("import io.netty")
-                .doesNotContain("import dev.lintas.gateway")
-                .doesNotContain("import dev.lintas.broker.mqtt")
-                .doesNotContain("import dev.lintas.broker.amqp"));
+    }
+
+    private static List<Path> sources(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(file -> file.toString().endsWith(".java")).toList();
+        }
     }
 
     private static String read(Path source) {

@@ -1,0 +1,258 @@
+package dev.lintas.broker.store;
+
+import dev.lintas.broker.core.Binding;
+import dev.lintas.broker.core.BrokerException;
+import dev.lintas.broker.core.ExchangeSpec;
+import dev.lintas.broker.core.Message;
+import dev.lintas.broker.core.QueueSpec;
+import dev.lintas.broker.core.RetainedStore;
+import dev.lintas.broker.core.SessionRegistry;
+import dev.lintas.broker.core.SessionState;
+import dev.lintas.broker.core.VirtualHost;
+import dev.lintas.broker.core.WillState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the store read back at open, and how it goes back into the core. The rule is the same for every kind of state:
+ * for each {@link RecordKey} the record with the highest sequence number wins, and a tombstone means gone. So the
+ * order of records in the files does not matter, and compaction may move a record without changing what it says.
+ * <p>
+ * Restoring goes in dependency order: exchanges, queues, bindings (both ends must exist), then each queue's messages in
+ * their original enqueue order, with the redelivered flag on those handed out before; message ids restart past the
+ * highest one stored. A queue entry whose message body or queue is missing (lost to damage) is logged and counted,
+ * never silently dropped. Call {@link #restore}, {@link #restoreRetained} and {@link #restoreSessions} once each,
+ * before the broker takes traffic.
+ */
+public final class Recovery {
+
+    private static final Logger log = LoggerFactory.getLogger(Recovery.class);
+
+    private final DurableStore store;
+    private final LiveIndex index;
+    private final long started = System.nanoTime();
+    private Map<RecordKey, StoredRecord> latest = new HashMap<>();
+    private SegmentedLog journal;
+    private long undecodable;
+    private long lostEntries;
+    private long maxMessageId;
+    private final Map<String, Integer> restored = new HashMap<>();
+
+    Recovery(DurableStore store, LiveIndex index) {
+        this.store = store;
+        this.index = index;
+    }
+
+    /** Takes one record from the log scan; the newest record of each key wins. */
+    void read(LogRecord record) {
+        StoredRecord decoded;
+        try {
+            decoded = StoredRecord.decode(record);
+        } catch (IOException | RuntimeException e) {
+            undecodable++;
+            log.warn("store: record {} at offset {} of segment {} has a valid checksum but cannot be read ({}); "
+                    + "skipped", record.lsn(), record.offset(), record.segment(), e.getMessage());
+            return;
+        }
+        if (decoded.value() instanceof Message message) {
+            maxMessageId = Math.max(maxMessageId, message.id());
+        }
+        latest.merge(decoded.key(), decoded, (old, found) -> found.lsn() > old.lsn() ? found : old);
+    }
+
+    /** Builds the live index from what was read, once the scan is over. */
+    void indexed(SegmentedLog journal) {
+        this.journal = journal;
+        Map<Long, Integer> refs = new HashMap<>();
+        for (StoredRecord record : List.copyOf(latest.values())) {
+            if (record.key().kind() == RecordKey.Kind.MESSAGE) {
+                continue;
+            }
+            if (record.value() instanceof StoredRecord.Entry entry) {
+                if (!latest.containsKey(RecordKey.message(entry.messageId()))) {
+                    lose(record, "its message body is missing");
+                    continue;
+                }
+                if (!isLive(RecordKey.queue(entry.queue()))) {
+                    lose(record, "its queue is missing");
+                    continue;
+                }
+                refs.merge(entry.messageId(), 1, Integer::sum);
+                index.put(record.key(), new LiveIndex.Live(record.lsn(), record.size(), false, entry.enqueueLsn(),
+                        entry.enqueuedAt()));
+            } else {
+                index.put(record.key(), new LiveIndex.Live(record.lsn(), record.size(), record.value() == null, 0, 0));
+            }
+        }
+        refs.forEach((id, count) -> {
+            StoredRecord body = latest.get(RecordKey.message(id));
+            index.restoreBody(id, body.lsn(), body.size(), count);
+        });
+    }
+
+    private boolean isLive(RecordKey key) {
+        StoredRecord record = latest.get(key);
+        return record != null && record.value() != null;
+    }
+
+    private void lose(StoredRecord record, String why) {
+        lostEntries++;
+        latest.remove(record.key());
+        if (lostEntries <= 10) {
+            log.warn("store: message {} of queue '{}' cannot be restored: {}", ((StoredRecord.Entry) record.value())
+                    .messageId(), ((StoredRecord.Entry) record.value()).queue(), why);
+        }
+    }
+
+    /**
+     * Puts the durable exchanges, queues, bindings and queued messages back into {@code host}, which must be fresh and
+     * use this store as its persistence.
+     */
+    public void restore(VirtualHost host) {
+        store.mute(true);
+        try {
+            for (StoredRecord record : sorted(ExchangeSpec.class)) {
+                attempt(record, () -> host.declareExchange((ExchangeSpec) record.value()), "exchanges");
+            }
+            for (StoredRecord record : sorted(QueueSpec.class)) {
+                attempt(record, () -> host.declareQueue((QueueSpec) record.value(), null), "queues");
+            }
+            for (StoredRecord record : sorted(Binding.class)) {
+                attempt(record, () -> host.bind((Binding) record.value(), null), "bindings");
+            }
+            List<StoredRecord.Entry> entries = new ArrayList<>();
+            for (StoredRecord record : latest.values()) {
+                if (record.value() instanceof StoredRecord.Entry entry) {
+                    entries.add(entry);
+                }
+            }
+            entries.sort(Comparator.comparingLong(StoredRecord.Entry::enqueueLsn));
+            for (StoredRecord.Entry entry : entries) {
+                Message message = (Message) latest.get(RecordKey.message(entry.messageId())).value();
+                try {
+                    host.restoreMessage(entry.queue(), message, entry.delivered() ? 1 : 0, entry.enqueuedAt());
+                    restored.merge("messages", 1, Integer::sum);
+                } catch (BrokerException e) {
+                    lostEntries++;
+                    index.forget(RecordKey.entry(entry.queue(), entry.messageId()));
+                    index.release(entry.messageId());
+                }
+            }
+            host.restoreMessageIds(maxMessageId);
+        } finally {
+            store.mute(false);
+        }
+        Map<RecordKey, StoredRecord> kept = new HashMap<>();
+        latest.forEach((key, record) -> {
+            if (key.kind() == RecordKey.Kind.RETAINED || key.kind() == RecordKey.Kind.SESSION
+                    || key.kind() == RecordKey.Kind.QOS2 || key.kind() == RecordKey.Kind.WILL) {
+                kept.put(key, record);
+            }
+        });
+        latest = kept;
+    }
+
+    private void attempt(StoredRecord record, Runnable action, String what) {
+        try {
+            action.run();
+            restored.merge(what, 1, Integer::sum);
+        } catch (BrokerException | IllegalArgumentException e) {
+            log.warn("store: record {} cannot be restored ({}); skipped", record.lsn(), e.getMessage());
+            index.forget(record.key());
+        }
+    }
+
+    private List<StoredRecord> sorted(Class<?> kind) {
+        return latest.values().stream().filter(record -> kind.isInstance(record.value()))
+                .sorted(Comparator.comparingLong(StoredRecord::lsn)).toList();
+    }
+
+    /** Puts the retained messages back; those whose time to live has passed are dropped. Returns how many. */
+    public int restoreRetained(RetainedStore retained) {
+        int count = 0;
+        for (StoredRecord record : latest.values()) {
+            if (record.value() instanceof StoredRecord.Retained kept) {
+                retained.restore(kept.message(), kept.retainedAt());
+                count++;
+            }
+        }
+        restored.put("retained", count);
+        return count;
+    }
+
+    /** Puts the sessions back, offline, with their QoS 2 packet ids awaiting PUBREL; returns how many. */
+    public <H> int restoreSessions(SessionRegistry<H> sessions) {
+        Map<String, List<Integer>> awaitingRelease = new HashMap<>();
+        for (StoredRecord record : latest.values()) {
+            if (record.value() instanceof RecordKey.InFlight inFlight) {
+                awaitingRelease.computeIfAbsent(inFlight.clientId(), id -> new ArrayList<>()).add(inFlight.packetId());
+            }
+        }
+        int count = 0;
+        for (StoredRecord record : latest.values()) {
+            if (record.value() instanceof SessionState session) {
+                sessions.restore(session, awaitingRelease.getOrDefault(session.clientId(), List.of()));
+                count++;
+            }
+        }
+        restored.put("sessions", count);
+        return count;
+    }
+
+    /**
+     * The wills that were waiting for their delay, for the adapter to schedule again (at {@link WillState#publishAt},
+     * or at once if that has passed), unless a connection with the same client id comes first.
+     */
+    public List<WillState> pendingWills() {
+        List<WillState> wills = new ArrayList<>();
+        for (StoredRecord record : latest.values()) {
+            if (record.value() instanceof WillState will) {
+                wills.add(will);
+            }
+        }
+        restored.put("wills", wills.size());
+        return wills;
+    }
+
+    /** Queue entries that could not be restored because damage took their body or their queue. */
+    public long lostEntries() {
+        return lostEntries;
+    }
+
+    /** Stretches of the log skipped as damaged, and records that could not be decoded. */
+    public long damagedStretches() {
+        return journal.damage().damagedStretches + undecodable;
+    }
+
+    /** One line: what was recovered, from how much, how long it took, and what was skipped. */
+    public String summary() {
+        SegmentScanner.Damage damage = journal.damage();
+        StringBuilder line = new StringBuilder("store: recovered ");
+        // The host's state is always restored; the MQTT state only once its restore method was called.
+        List<String> host = List.of("exchanges", "queues", "bindings", "messages");
+        for (String what : List.of("exchanges", "queues", "bindings", "messages", "retained", "sessions", "wills")) {
+            if (host.contains(what) || restored.containsKey(what)) {
+                line.append(restored.getOrDefault(what, 0)).append(' ').append(what).append(", ");
+            }
+        }
+        line.append("from ").append(journal.recoveredRecords()).append(" records in ")
+                .append(journal.sealed().size()).append(" segments in ")
+                .append((System.nanoTime() - started) / 1_000_000).append(" ms");
+        if (damage.damagedStretches > 0 || undecodable > 0 || lostEntries > 0) {
+            line.append("; skipped: damaged stretches ").append(damage.damagedStretches).append(" (")
+                    .append(damage.skippedBytes).append(" bytes), unreadable records ").append(undecodable)
+                    .append(", queued messages lost to damage ").append(lostEntries);
+        }
+        if (damage.truncatedBytes > 0) {
+            line.append("; truncated a torn write of ").append(damage.truncatedBytes).append(" bytes");
+        }
+        return line.toString();
+    }
+}
