@@ -78,10 +78,20 @@ public final class MqttBroker {
     /** A will waiting for its delay; whoever removes it from {@link #pendingWills} first decides its fate. */
     private static final class PendingWill {
         final Will will;
+        final Session<MqttHandler> session;
+        /** Set just after the will is put in {@link #pendingWills}: null for that moment. */
         volatile Future<?> timer;
 
-        PendingWill(Will will) {
+        PendingWill(Will will, Session<MqttHandler> session) {
             this.will = will;
+            this.session = session;
+        }
+
+        void cancel() {
+            Future<?> scheduled = timer;
+            if (scheduled != null) {
+                scheduled.cancel(false);
+            } // Else the timer, once set, finds the will gone from the map and does nothing.
         }
     }
 
@@ -191,7 +201,7 @@ public final class MqttBroker {
                 expiryMillis);
         PendingWill pending = pendingWills.remove(clientId);
         if (pending != null) {
-            pending.timer.cancel(false);
+            pending.cancel();
             if (!connected.present()) {
                 publishWill(clientId, pending.will); // The session it belonged to ended now: its will goes now.
             }
@@ -318,21 +328,29 @@ public final class MqttBroker {
 
     /**
      * A connection that had {@code will} ended without a normal DISCONNECT: publishes the will now, or after its
-     * delay (at most the session's expiry interval) unless a connection with the same client id comes first.
+     * delay (at most the session's expiry interval) unless a connection resumes the same session first.
      */
-    void connectionEnded(String clientId, Will will, long expiryMillis, ScheduledExecutorService timer) {
+    void connectionEnded(Session<MqttHandler> session, Will will, long expiryMillis,
+            ScheduledExecutorService timer) {
+        String clientId = session.clientId();
         long delay = Math.min(will.delayMillis(), expiryMillis);
-        if (delay <= 0) {
+        if (delay <= 0 || sessions.find(clientId).orElse(null) != session) {
+            // No delay, or the session has ended already (a clean start took its client id over): the will goes now.
             publishWill(clientId, will);
             return;
         }
-        PendingWill pending = new PendingWill(will);
+        PendingWill pending = new PendingWill(will, session);
         PendingWill previous = pendingWills.put(clientId, pending);
         if (previous != null) {
-            previous.timer.cancel(false); // Left by a connection that a newer one replaced.
+            previous.cancel(); // Left by a connection that a newer one replaced.
         }
         pending.timer = timer.schedule(() -> {
-            if (pendingWills.remove(clientId, pending) && !connected(clientId)) {
+            // A new connection to the same session cancels the will [MQTT-3.1.3-9]; one that started a new session
+            // does not.
+            boolean resumed = sessions.find(clientId)
+                    .filter(current -> current == session && sessions.state(current) == Session.State.CONNECTED)
+                    .isPresent();
+            if (pendingWills.remove(clientId, pending) && !resumed) {
                 publishWill(clientId, will);
             }
         }, delay, TimeUnit.MILLISECONDS);

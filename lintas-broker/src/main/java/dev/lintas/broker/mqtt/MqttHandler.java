@@ -181,9 +181,10 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                 expiryMillis = seconds == 0xFFFF_FFFFL ? SessionRegistry.NEVER : seconds * 1000;
             }
         }
-        // v5 reason 0x04 is "disconnect with will message"; any other normal DISCONNECT discards the will.
-        if (!(msg.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader header
-                && header.reasonCode() == 0x04)) {
+        // Only a normal disconnection discards the will: every 3.1.1 DISCONNECT, and v5 reason 0x00. A v5 client that
+        // disconnects with 0x04 (disconnect with will message) or an error reason keeps it [MQTT-3.1.2-10].
+        if (!(version == MqttVersion.MQTT_5 && msg.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader
+                header && header.reasonCode() != 0x00)) {
             will = null;
         }
         close(null, null);
@@ -806,7 +807,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         shared.closeAll();
         if (session != null) {
             if (will != null) { // Before the session detaches, so that it is published before the session ends.
-                broker.connectionEnded(clientId, will, expiryMillis, ctx.executor());
+                broker.connectionEnded(session, will, expiryMillis, ctx.executor());
                 will = null;
             }
             broker.disconnected(session, this, expiryMillis);

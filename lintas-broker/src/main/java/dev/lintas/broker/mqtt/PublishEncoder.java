@@ -37,8 +37,8 @@ final class PublishEncoder {
 
     /**
      * The PUBLISH for {@code message}, or null when it would be larger than the client accepts: such a message is
-     * not sent, and the caller treats it as delivered (MQTT 5.0, 3.1.2.11.4). The size is measured with the full
-     * topic name, before an alias might shorten it, so that a message not sent assigns no alias.
+     * not sent, and the caller treats it as delivered (MQTT 5.0, 3.1.2.11.4). The size is that of the packet as it will
+     * be sent, with its Topic Alias (which adds a property, and may replace the topic name).
      *
      * @param expiresAtMillis when the message expires, or {@link Long#MAX_VALUE}
      * @param subscriptionIds the identifiers of the subscriptions it is delivered for (MQTT 5 only)
@@ -54,18 +54,28 @@ final class PublishEncoder {
                         MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value(), id));
             }
         }
-        if (PacketSizes.publish(topic, qos, properties, v5, message.size()) > maxPacketSize) {
+        // Measured as it will be sent, Topic Alias included; a message not sent takes no alias and no packet id.
+        TopicAliases.Outgoing named = aliases.peek(topic);
+        MqttProperties sent = properties;
+        if (named.alias() > 0) {
+            sent = new MqttProperties();
+            properties.listAll().forEach(sent::add);
+            sent.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.TOPIC_ALIAS.value(),
+                    named.alias()));
+        }
+        if (PacketSizes.publish(named.topic(), qos, sent, v5, message.size()) <= maxPacketSize) {
+            aliases.send(topic);
+        } else if (named.alias() > 0 && !named.topic().isEmpty()
+                && PacketSizes.publish(topic, qos, properties, v5, message.size()) <= maxPacketSize) {
+            named = new TopicAliases.Outgoing(topic, 0); // Fits only without the new alias: sent without one.
+            sent = properties;
+        } else {
             return null;
         }
         int packetId = qos == 0 ? 0 : packetIds.getAsInt();
-        TopicAliases.Outgoing named = aliases.send(topic);
-        if (named.alias() > 0) {
-            properties.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.TOPIC_ALIAS.value(),
-                    named.alias()));
-        }
         return new MqttPublishMessage(
                 new MqttFixedHeader(MqttMessageType.PUBLISH, dup && qos > 0, MqttQoS.valueOf(qos), retain, 0),
-                new MqttPublishVariableHeader(named.topic(), packetId, properties),
+                new MqttPublishVariableHeader(named.topic(), packetId, sent),
                 Unpooled.wrappedBuffer(message.payload()));
     }
 }

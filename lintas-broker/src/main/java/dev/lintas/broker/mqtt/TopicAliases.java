@@ -1,8 +1,6 @@
 package dev.lintas.broker.mqtt;
 
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The MQTT 5 topic aliases of one connection, both ways. Each direction has its own numbers, from 1 up to the
@@ -78,8 +76,8 @@ final class TopicAliases {
                 : new Refusal(PROTOCOL_ERROR, "PUBLISH with an empty topic and topic alias " + alias + ", never set");
     }
 
-    /** How to send {@code topic}: with an alias when the client allows them. */
-    Outgoing send(String topic) {
+    /** What {@link #send} would give for {@code topic} now, without assigning anything. */
+    Outgoing peek(String topic) {
         if (outboundMaximum == 0) {
             return new Outgoing(topic, 0);
         }
@@ -87,14 +85,19 @@ final class TopicAliases {
         if (alias != null) {
             return new Outgoing("", alias);
         }
-        if (outbound.size() < outboundMaximum) {
-            alias = outbound.size() + 1;
-        } else {
-            Iterator<Map.Entry<String, Integer>> eldest = outbound.entrySet().iterator();
-            alias = eldest.next().getValue();
-            eldest.remove();
+        return new Outgoing(topic, outbound.size() < outboundMaximum ? outbound.size() + 1
+                : outbound.values().iterator().next());
+    }
+
+    /** How to send {@code topic}: with an alias when the client allows them. */
+    Outgoing send(String topic) {
+        Outgoing named = peek(topic);
+        if (named.alias() > 0 && !named.topic().isEmpty()) { // A new alias: it replaces the least recently sent.
+            if (outbound.size() >= outboundMaximum) {
+                outbound.pollFirstEntry();
+            }
+            outbound.put(topic, named.alias());
         }
-        outbound.put(topic, alias);
-        return new Outgoing(topic, alias);
+        return named;
     }
 }

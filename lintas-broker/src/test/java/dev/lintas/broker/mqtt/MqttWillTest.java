@@ -159,4 +159,46 @@ class MqttWillTest {
         }
         watcher.disconnect();
     }
+
+    @Test
+    void v5DisconnectWithAnErrorReasonSendsTheWill() throws Exception {
+        // Only reason 0x00 discards the will [MQTT-3.1.2-10].
+        Mqtt5BlockingClient watcher = mqtt.v5("watcher");
+        try (Mqtt5BlockingClient.Mqtt5Publishes received = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
+            watcher.subscribeWith().topicFilter("status/#").send();
+            Mqtt5BlockingClient failing = MqttClient.builder().useMqttVersion5().identifier("failing")
+                    .serverHost("127.0.0.1").serverPort(port).buildBlocking();
+            failing.connectWith().willPublish().topic("status/failing").payload(bytes("broke")).applyWillPublish()
+                    .send();
+            failing.disconnectWith().reasonCode(Mqtt5DisconnectReasonCode.UNSPECIFIED_ERROR).send();
+            Mqtt5Publish will = received.receive(5, TimeUnit.SECONDS).orElseThrow();
+            assertThat(will.getTopic().toString()).isEqualTo("status/failing");
+            assertThat(text(will)).isEqualTo("broke");
+        }
+        watcher.disconnect();
+    }
+
+    @Test
+    void aCleanStartTakeoverSendsTheEndedSessionsDelayedWillAtOnce() throws Exception {
+        // The will goes when its delay passes or its session ends, whichever is first [MQTT-3.1.2-8]; a clean start
+        // by another connection ends the session, and only a connection to the same session cancels the will.
+        Mqtt5BlockingClient watcher = mqtt.v5("watcher");
+        try (Mqtt5BlockingClient.Mqtt5Publishes received = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
+            watcher.subscribeWith().topicFilter("status/#").send();
+            Mqtt5BlockingClient first = MqttClient.builder().useMqttVersion5().identifier("twice")
+                    .serverHost("127.0.0.1").serverPort(port).buildBlocking();
+            first.connectWith().sessionExpiryInterval(3600)
+                    .willPublish().topic("status/twice").payload(bytes("first gone")).delayInterval(3600)
+                    .applyWillPublish().send();
+            Mqtt5BlockingClient second = MqttClient.builder().useMqttVersion5().identifier("twice")
+                    .serverHost("127.0.0.1").serverPort(port).buildBlocking();
+            second.connectWith().cleanStart(true).send();
+            Mqtt5Publish will = received.receive(5, TimeUnit.SECONDS).orElseThrow();
+            assertThat(will.getTopic().toString()).isEqualTo("status/twice");
+            assertThat(text(will)).isEqualTo("first gone");
+            assertThat(broker.mqtt().pendingWills()).isZero();
+            second.disconnect();
+        }
+        watcher.disconnect();
+    }
 }

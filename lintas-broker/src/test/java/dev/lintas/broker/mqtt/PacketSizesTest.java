@@ -1,5 +1,8 @@
 package dev.lintas.broker.mqtt;
 
+import dev.lintas.broker.core.Message;
+import dev.lintas.broker.core.QueueJournal;
+import dev.lintas.broker.core.VirtualHost;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -94,5 +98,40 @@ class PacketSizesTest {
         assertThat(encodedSize(puback)).isEqualTo((int) PacketSizes.ack(3, reason));
         MqttMessage disconnect = MqttMessageBuilders.disconnect().reasonCode((byte) 0x82).properties(reason).build();
         assertThat(encodedSize(disconnect)).isEqualTo((int) PacketSizes.ack(1, reason));
+    }
+
+    private static int topicAlias(MqttPublishMessage publish) {
+        MqttProperties.MqttProperty<?> alias = publish.variableHeader().properties()
+                .getProperty(MqttPropertyType.TOPIC_ALIAS.value());
+        return alias == null ? 0 : (Integer) alias.value();
+    }
+
+    @Test
+    void aTopicAliasNeverTakesAPublishPastTheClientsMaximum() {
+        speakV5();
+        VirtualHost host = new VirtualHost("/", () -> 0L, QueueJournal.NONE);
+        Message message = host.message("amq.topic", "size.topic").payload(new byte[100]).build();
+        int plain = (int) PacketSizes.publish("size/topic", 1, new MqttProperties(), true, 100);
+
+        // The limit is the size without an alias; with one (3 bytes more) it would not fit, so it goes without.
+        PublishEncoder tight = new PublishEncoder(true, new TopicAliases(0, 1), plain);
+        MqttPublishMessage first = tight.encode("size/topic", 1, false, false, message, Long.MAX_VALUE, 0,
+                List.of(), () -> 1);
+        assertThat(first.variableHeader().topicName()).isEqualTo("size/topic");
+        assertThat(topicAlias(first)).isZero();
+        assertThat(encodedSize(first)).isEqualTo(plain);
+
+        // With room for the alias, the first PUBLISH sets it, within the limit, and the next one uses it alone.
+        PublishEncoder roomy = new PublishEncoder(true, new TopicAliases(0, 1), plain + 3);
+        MqttPublishMessage setting = roomy.encode("size/topic", 1, false, false, message, Long.MAX_VALUE, 0,
+                List.of(), () -> 2);
+        assertThat(topicAlias(setting)).isEqualTo(1);
+        assertThat(setting.variableHeader().topicName()).isEqualTo("size/topic");
+        assertThat(encodedSize(setting)).isEqualTo(plain + 3);
+        MqttPublishMessage using = roomy.encode("size/topic", 1, false, false, message, Long.MAX_VALUE, 0,
+                List.of(), () -> 3);
+        assertThat(using.variableHeader().topicName()).isEmpty();
+        assertThat(topicAlias(using)).isEqualTo(1);
+        assertThat(encodedSize(using)).isLessThan(plain);
     }
 }
