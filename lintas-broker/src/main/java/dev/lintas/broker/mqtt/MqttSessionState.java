@@ -13,9 +13,10 @@ import java.util.Set;
  * resumes its session after a reconnect gets neither a duplicate nor a lost message. {@link MqttBroker} keeps one per
  * session and drops it when the session ends.
  * <p>
- * Incoming: the packet ids of QoS 2 messages that were published to the core and answered with PUBREC, and whose
- * PUBREL has not come yet. A PUBLISH that re-uses one of them is the client re-sending (DUP), and is not published
- * again.
+ * Incoming: the packet ids of QoS 2 messages that were published to the core and whose PUBREL has not come yet are
+ * the core session's ({@link dev.lintas.broker.core.Session#awaitingRelease}), which the durable store keeps; a
+ * PUBLISH that re-uses one of them is the client re-sending (DUP), and is not published again. Here only the store
+ * position each was published at, so that the re-send's PUBREC waits for the first publish to be durable.
  * <p>
  * Outgoing: the packet ids of QoS 2 messages the client has answered with PUBREC (the core delivery is acknowledged
  * then: the message is the client's) and that await PUBCOMP. A reconnect re-sends PUBREL for them, never the PUBLISH.
@@ -34,32 +35,32 @@ import java.util.Set;
  */
 final class MqttSessionState {
 
-    private final Set<Integer> awaitingRelease = new HashSet<>();
+    private final Map<Integer, Long> publishedAt = new HashMap<>();
     private final Set<Integer> awaitingComplete = new LinkedHashSet<>();
     private final Map<Long, Integer> resendIds = new HashMap<>();
     private final Set<Integer> reservedForResend = new HashSet<>();
     private final Map<Integer, MqttInFlight.Outgoing> held = new LinkedHashMap<>();
 
     /**
-     * An incoming QoS 2 PUBLISH with {@code packetId}: returns true if the id is new (publish it, then answer PUBREC),
-     * false if it already awaits PUBREL (a re-send: answer PUBREC only).
+     * The client's QoS 2 PUBLISH with {@code packetId} was published at {@code position} of the durable store (which
+     * keeps the id itself, in {@link dev.lintas.broker.core.Session#qos2Received}): a re-send of it is answered once
+     * that publish is durable.
      */
-    synchronized boolean received(int packetId) {
-        return awaitingRelease.add(packetId);
+    synchronized void published(int packetId, long position) {
+        publishedAt.put(packetId, position);
     }
 
-    synchronized boolean isAwaitingRelease(int packetId) {
-        return awaitingRelease.contains(packetId);
+    /**
+     * The store position from which a re-sent QoS 2 PUBLISH waits for its first publish to be durable, or
+     * {@code otherwise} when it was published before the broker started (it is on disk already).
+     */
+    synchronized long publishedAt(int packetId, long otherwise) {
+        return publishedAt.getOrDefault(packetId, otherwise);
     }
 
-    /** A PUBREL: returns whether the id was awaiting it (PUBCOMP 0x00), or is unknown (v5: 0x92). */
-    synchronized boolean released(int packetId) {
-        return awaitingRelease.remove(packetId);
-    }
-
-    /** How many incoming QoS 2 messages await PUBREL: they count against the broker's Receive Maximum. */
-    synchronized int awaitingRelease() {
-        return awaitingRelease.size();
+    /** The client released {@code packetId} (PUBREL). */
+    synchronized void released(int packetId) {
+        publishedAt.remove(packetId);
     }
 
     /** The client answered a QoS 2 PUBLISH with PUBREC: PUBREL goes out, and the id stays taken until PUBCOMP. */
