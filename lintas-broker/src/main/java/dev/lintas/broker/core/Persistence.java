@@ -86,6 +86,17 @@ public interface Persistence {
     default void qos2Released(String clientId, int packetId) {
     }
 
+    /**
+     * The client answered the broker's QoS 2 PUBLISH with this packet id with PUBREC: the message is the client's,
+     * and the id awaits PUBCOMP (a reconnect re-sends PUBREL for it, never the PUBLISH).
+     */
+    default void qos2Sent(String clientId, int packetId) {
+    }
+
+    /** The client completed the packet id (PUBCOMP), or its session ended. */
+    default void qos2Completed(String clientId, int packetId) {
+    }
+
     /** The client's will waits for its delay; it replaces any will of that client kept before. */
     default void willPending(WillState will) {
     }

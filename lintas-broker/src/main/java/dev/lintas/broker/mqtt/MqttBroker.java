@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -149,9 +150,12 @@ public final class MqttBroker {
         Recovery recovery = store.recovery();
         recovery.restoreRetained(retained);
         recovery.restoreSessions(sessions);
+        Map<String, List<Integer>> awaitingComplete = recovery.awaitingComplete();
         Set<String> owned = new HashSet<>();
         for (Session<MqttHandler> session : sessions.sessions()) {
             owned.add(session.queue());
+            MqttSessionState state = state(session);
+            awaitingComplete.getOrDefault(session.clientId(), List.of()).forEach(state::restoreAwaitComplete);
             for (String filter : session.subscriptions().keySet()) {
                 MqttSharedGroups.Shared group = MqttSharedGroups.Shared.parse(filter);
                 if (group != null) {
@@ -293,7 +297,8 @@ public final class MqttBroker {
 
     /** The session's QoS 2 state, which outlives its connections and goes when the session ends. */
     MqttSessionState state(Session<MqttHandler> session) {
-        return states.computeIfAbsent(session.queue(), queue -> new MqttSessionState());
+        return states.computeIfAbsent(session.queue(),
+                queue -> new MqttSessionState(session.clientId(), persistence));
     }
 
     /** Starts delivering the session's queue to {@code consumer}, at most {@code window} unacknowledged at once. */
@@ -537,6 +542,9 @@ public final class MqttBroker {
         }
         drops.forget(session.queue());
         MqttSessionState state = states.remove(session.queue());
+        if (state != null) {
+            state.ended();
+        }
         if (state != null && state.heldCount() > 0) {
             log.info("mqtt client '{}': its session ended with {} QoS 2 messages (from shared subscriptions, or "
                     + "retained) that were sent to it and not acknowledged; they are dropped, never sent to another "

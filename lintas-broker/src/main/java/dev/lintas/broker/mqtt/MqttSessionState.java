@@ -1,5 +1,7 @@
 package dev.lintas.broker.mqtt;
 
+import dev.lintas.broker.core.Persistence;
+
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -35,11 +37,19 @@ import java.util.Set;
  */
 final class MqttSessionState {
 
+    private final String clientId;
+    /** Told of the ids awaiting PUBCOMP, so that they survive a restart. */
+    private final Persistence persistence;
     private final Map<Integer, Long> publishedAt = new HashMap<>();
     private final Set<Integer> awaitingComplete = new LinkedHashSet<>();
     private final Map<Long, Integer> resendIds = new HashMap<>();
     private final Set<Integer> reservedForResend = new HashSet<>();
     private final Map<Integer, MqttInFlight.Outgoing> held = new LinkedHashMap<>();
+
+    MqttSessionState(String clientId, Persistence persistence) {
+        this.clientId = clientId;
+        this.persistence = persistence;
+    }
 
     /**
      * The client's QoS 2 PUBLISH with {@code packetId} was published at {@code position} of the durable store (which
@@ -65,12 +75,31 @@ final class MqttSessionState {
 
     /** The client answered a QoS 2 PUBLISH with PUBREC: PUBREL goes out, and the id stays taken until PUBCOMP. */
     synchronized void awaitComplete(int packetId) {
+        if (awaitingComplete.add(packetId)) {
+            persistence.qos2Sent(clientId, packetId);
+        }
+    }
+
+    /** Puts back an id awaiting PUBCOMP that the durable store kept, without telling it. */
+    synchronized void restoreAwaitComplete(int packetId) {
         awaitingComplete.add(packetId);
+    }
+
+    /** The session ended: forgets the ids awaiting PUBCOMP, in the store too. */
+    synchronized void ended() {
+        for (int packetId : awaitingComplete) {
+            persistence.qos2Completed(clientId, packetId);
+        }
+        awaitingComplete.clear();
     }
 
     /** A PUBCOMP: returns whether the id was awaiting it. */
     synchronized boolean completed(int packetId) {
-        return awaitingComplete.remove(packetId);
+        if (!awaitingComplete.remove(packetId)) {
+            return false;
+        }
+        persistence.qos2Completed(clientId, packetId);
+        return true;
     }
 
     synchronized boolean isAwaitingComplete(int packetId) {
