@@ -68,21 +68,8 @@ install_missing "${missing[@]}"
 build_lintas
 mosquitto_version=$(mosquitto -h 2>/dev/null | awk '/^mosquitto version/ {print $3; exit}' || true)
 
-await() {
-  local name=$1 port=$2 pid
-  pid=$(pid_of "$name")
-  for _ in $(seq 1 300); do
-    kill -0 "$pid" 2>/dev/null || { tail -n 30 "$work/$name.log" >&2 || true; die "$name exited during start-up"; }
-    listening "$port" && return 0
-    sleep 0.2
-  done
-  tail -n 30 "$work/$name.log" >&2 || true
-  die "$name did not listen on 127.0.0.1:$port within 60 s"
-}
-
-field() { tr '\t' '\n' <"$2" | awk -F= -v n="$1" '$1 == n {print $2; exit}'; }
+# Microseconds as milliseconds with three decimals; n/a for none.
 ms() { awk -v us="$1" 'BEGIN { if (us != "" && us > 0) printf "%.3f", us / 1000; else print "n/a" }'; }
-two() { awk -v v="$1" 'BEGIN { if (v == "n/a") print v; else printf "%.2f", v }'; }
 
 for port in "$LINTAS_PORT" "$MOSQUITTO_PORT"; do
   ! listening "$port" || die "port 127.0.0.1:$port is in use; pick other ports with PORT_BASE=..."
@@ -131,8 +118,8 @@ chmod 644 "$work/mosquitto.conf" "$work/lintas.yaml"
 
 start lintas "$root/lintas" run -c "$work/lintas.yaml"
 start mosquitto mosquitto -c "$work/mosquitto.conf"
-await lintas "$LINTAS_PORT"
-await mosquitto "$MOSQUITTO_PORT"
+await_listening lintas "$LINTAS_PORT"
+await_listening mosquitto "$MOSQUITTO_PORT"
 declare -A port_of=([lintas]=$LINTAS_PORT [mosquitto]=$MOSQUITTO_PORT)
 
 load=("$root/lintas" bench mqtt --qos 1 --persistent-sessions --publishers "$PUBLISHERS" --subscribers "$PUBLISHERS"
