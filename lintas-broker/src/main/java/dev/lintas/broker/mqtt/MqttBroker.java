@@ -314,11 +314,11 @@ public final class MqttBroker {
      *
      * @param packetId the packet id (QoS 1 and 2)
      * @return completes when everything this publish changed is durable, and the client may be answered; at once
-     *         without a store. For a re-sent QoS 2 PUBLISH, when the first one's publish is durable.
+     *         without a store, and at QoS 0. For a re-sent QoS 2 PUBLISH, when the first one's publish is durable.
      */
     CompletionStage<Void> publish(Session<MqttHandler> session, MqttSessionState state, String topic, int qos,
             int packetId, boolean retain, byte[] payload, PublishProperties properties) {
-        long position = host.durablePosition();
+        long position = qos == 0 ? 0 : host.durablePosition();
         if (qos == 2 && !session.qos2Received(packetId)) {
             return host.durableSince(state.publishedAt(packetId, position));
         }
@@ -327,7 +327,8 @@ public final class MqttBroker {
         if (qos == 2) {
             state.published(packetId, position);
         }
-        return host.durableSince(position);
+        // QoS 0 has no answer to wait for (and is not persistent): no waiter for the store to settle.
+        return qos == 0 ? Persistence.DONE : host.durableSince(position);
     }
 
     /**
