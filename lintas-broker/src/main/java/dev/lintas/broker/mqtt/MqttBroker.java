@@ -151,11 +151,13 @@ public final class MqttBroker {
         recovery.restoreRetained(retained);
         recovery.restoreSessions(sessions);
         Map<String, List<Integer>> awaitingComplete = recovery.awaitingComplete();
+        Map<String, Map<Long, Integer>> unanswered = recovery.unansweredPublishes();
         Set<String> owned = new HashSet<>();
         for (Session<MqttHandler> session : sessions.sessions()) {
             owned.add(session.queue());
             MqttSessionState state = state(session);
             awaitingComplete.getOrDefault(session.clientId(), List.of()).forEach(state::restoreAwaitComplete);
+            unanswered.getOrDefault(session.clientId(), Map.of()).forEach(state::restoreSent);
             for (String filter : session.subscriptions().keySet()) {
                 MqttSharedGroups.Shared group = MqttSharedGroups.Shared.parse(filter);
                 if (group != null) {

@@ -694,6 +694,9 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             });
         } else {
             inFlight.add(new MqttInFlight.Outgoing(packetId, qos, tag, from, topic, retain, message));
+            if (qos == 2) {
+                sessionState.sent(packetId, message); // The store keeps the packet id for a re-send.
+            }
             ctx.writeAndFlush(publish);
             updateFlow();
         }

@@ -68,6 +68,7 @@ final class MqttOutgoing {
                     : MqttReasonCodes.PubRel.PACKET_IDENTIFIER_NOT_FOUND.byteValue());
         }
         if (reasonCode >= 0x80) {
+            session.refused(packetId);
             sent.settle();
             return null;
         }

@@ -1,9 +1,11 @@
 package dev.lintas.broker.mqtt;
 
+import dev.lintas.broker.core.Message;
 import dev.lintas.broker.core.Persistence;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,6 +43,8 @@ final class MqttSessionState {
     /** Told of the ids awaiting PUBCOMP, so that they survive a restart. */
     private final Persistence persistence;
     private final Map<Integer, Long> publishedAt = new HashMap<>();
+    /** Outgoing QoS 2 PUBLISH packets of persistent messages not answered yet, which the store keeps: id to message. */
+    private final Map<Integer, Long> sentUnanswered = new HashMap<>();
     private final Set<Integer> awaitingComplete = new LinkedHashSet<>();
     private final Map<Long, Integer> resendIds = new HashMap<>();
     private final Set<Integer> reservedForResend = new HashSet<>();
@@ -73,8 +77,34 @@ final class MqttSessionState {
         publishedAt.remove(packetId);
     }
 
+    /**
+     * A QoS 2 PUBLISH of {@code message} goes out with {@code packetId}. For a persistent message the store keeps the
+     * pair until the client answers, so that a re-send after a restart keeps the packet id.
+     */
+    synchronized void sent(int packetId, Message message) {
+        if (message.persistent()) {
+            sentUnanswered.put(packetId, message.id());
+            persistence.qos2Published(clientId, packetId, message.id());
+        }
+    }
+
+    /** The client refused the QoS 2 PUBLISH with {@code packetId} (PUBREC with an error): the exchange is over. */
+    synchronized void refused(int packetId) {
+        if (sentUnanswered.remove(packetId) != null) {
+            persistence.qos2Completed(clientId, packetId);
+        }
+    }
+
+    /** Puts back a sent, unanswered QoS 2 PUBLISH that the durable store kept, without telling it: see {@link #sent}. */
+    synchronized void restoreSent(long messageId, int packetId) {
+        sentUnanswered.put(packetId, messageId);
+        resendIds.put(messageId, packetId);
+        reservedForResend.add(packetId);
+    }
+
     /** The client answered a QoS 2 PUBLISH with PUBREC: PUBREL goes out, and the id stays taken until PUBCOMP. */
     synchronized void awaitComplete(int packetId) {
+        sentUnanswered.remove(packetId); // The store's record of it is superseded by the one below.
         if (awaitingComplete.add(packetId)) {
             persistence.qos2Sent(clientId, packetId);
         }
@@ -85,12 +115,16 @@ final class MqttSessionState {
         awaitingComplete.add(packetId);
     }
 
-    /** The session ended: forgets the ids awaiting PUBCOMP, in the store too. */
+    /** The session ended: forgets the ids awaiting PUBCOMP and the unanswered sends, in the store too. */
     synchronized void ended() {
         for (int packetId : awaitingComplete) {
             persistence.qos2Completed(clientId, packetId);
         }
         awaitingComplete.clear();
+        for (int packetId : sentUnanswered.keySet()) {
+            persistence.qos2Completed(clientId, packetId);
+        }
+        sentUnanswered.clear();
     }
 
     /** A PUBCOMP: returns whether the id was awaiting it. */
@@ -126,6 +160,14 @@ final class MqttSessionState {
         for (MqttInFlight.Outgoing sent : outgoing) {
             resendIds.put(sent.message().id(), sent.packetId());
             reservedForResend.add(sent.packetId());
+        }
+        // The store forgets the sends that will not be re-sent with their id (held ones, or gone from the queue).
+        for (Iterator<Integer> it = sentUnanswered.keySet().iterator(); it.hasNext();) {
+            int packetId = it.next();
+            if (!reservedForResend.contains(packetId)) {
+                it.remove();
+                persistence.qos2Completed(clientId, packetId);
+            }
         }
     }
 

@@ -225,6 +225,14 @@ public final class DurableStore implements Persistence, AutoCloseable {
     }
 
     @Override
+    public void qos2Published(String clientId, int packetId, long messageId) {
+        if (!muted && index.isLive(RecordKey.session(clientId))) {
+            record(RecordKey.qos2Out(clientId, packetId), RecordType.QOS2_PUBLISHED,
+                    new Payloads.Writer().string(clientId).intValue(packetId).longValue(messageId).toBytes());
+        }
+    }
+
+    @Override
     public void qos2Sent(String clientId, int packetId) {
         if (!muted && index.isLive(RecordKey.session(clientId))) {
             record(RecordKey.qos2Out(clientId, packetId), RecordType.QOS2_SENT, inFlight(clientId, packetId));

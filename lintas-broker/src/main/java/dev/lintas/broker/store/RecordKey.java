@@ -21,6 +21,10 @@ record RecordKey(Kind kind, Object id) {
     record InFlight(String clientId, int packetId) {
     }
 
+    /** An outgoing QoS 2 PUBLISH of a client, sent with {@code packetId} and not answered yet. */
+    record Published(String clientId, int packetId, long messageId) {
+    }
+
     static RecordKey message(long id) {
         return new RecordKey(Kind.MESSAGE, id);
     }

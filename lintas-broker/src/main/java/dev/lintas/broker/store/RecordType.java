@@ -32,7 +32,9 @@ enum RecordType {
     WILL_DONE(18, true),
     /** An outgoing QoS 2 message's packet id: the client answered PUBREC, and PUBCOMP has not come yet. */
     QOS2_SENT(19, false),
-    QOS2_COMPLETED(20, true);
+    QOS2_COMPLETED(20, true),
+    /** An outgoing QoS 2 message was sent with this packet id, not answered yet: a re-send keeps the id. */
+    QOS2_PUBLISHED(21, false);
 
     private static final RecordType[] BY_CODE = new RecordType[128];
 

@@ -222,6 +222,20 @@ public final class Recovery {
     }
 
     /**
+     * The outgoing QoS 2 messages each client was sent and has not answered, by client id: packet id by message id,
+     * for the adapter to re-send them with the same packet id.
+     */
+    public Map<String, Map<Long, Integer>> unansweredPublishes() {
+        Map<String, Map<Long, Integer>> ids = new HashMap<>();
+        for (StoredRecord record : latest.values()) {
+            if (record.value() instanceof RecordKey.Published sent) {
+                ids.computeIfAbsent(sent.clientId(), id -> new HashMap<>()).put(sent.messageId(), sent.packetId());
+            }
+        }
+        return ids;
+    }
+
+    /**
      * The wills that were waiting for their delay, for the adapter to schedule again (at {@link WillState#publishAt},
      * or at once if that has passed), unless a connection with the same client id comes first.
      */

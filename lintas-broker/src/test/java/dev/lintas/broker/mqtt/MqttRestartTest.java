@@ -77,6 +77,17 @@ class MqttRestartTest {
         return payloads;
     }
 
+    /** The next PUBLISH, completing the exchanges whose PUBREL comes first (the last one's, or re-sent ones). */
+    private static RawMqttClient.Packet nextPublish(RawMqttClient client) throws Exception {
+        RawMqttClient.Packet packet = client.read();
+        while (packet.type() == PUBREL) {
+            client.reply(PUBCOMP, packet.packetId());
+            packet = client.read();
+        }
+        assertThat(packet.type()).isEqualTo(PUBLISH);
+        return packet;
+    }
+
     /** Publishes a marker and reads until it comes: nothing else may come before it. */
     private void expectNothingBeforeMarker(RawMqttClient client, String topic) throws Exception {
         Mqtt5BlockingClient pub = publisher();
@@ -183,6 +194,40 @@ class MqttRestartTest {
         restart(); // Completed: nothing is re-sent any more.
         try (RawMqttClient sub = RawMqttClient.connect(mqtt.port(), "out-sub", true, false, 300, 0)) {
             expectNothingBeforeMarker(sub, "out/marker");
+        }
+    }
+
+    @Test
+    void anOutgoingQos2PublishNotAnsweredBeforeARestartIsResentWithItsPacketId() throws Exception {
+        mqtt = MqttBrokerUnderTest.startDurable(dataDir);
+        int packetId;
+        try (RawMqttClient sub = RawMqttClient.connect(mqtt.port(), "unanswered", true, true, 300, 0)) {
+            assertThat(sub.subscribeAndWait(1, "unanswered/#", 2)).isEqualTo(2);
+            Mqtt5BlockingClient pub = publisher();
+            for (int i = 1; i <= 2; i++) { // Completed, so that the next one's packet id is not the first.
+                publish(pub, "unanswered/x", 2, false, "done " + i);
+                assertThat(drain(sub, 1)).containsExactly("done " + i);
+            }
+            publish(pub, "unanswered/x", 2, false, "sent once");
+            pub.disconnect();
+            RawMqttClient.Packet publish = nextPublish(sub);
+            assertThat(publish.payload(true)).isEqualTo("sent once");
+            assertThat(publish.dup()).isFalse();
+            packetId = publish.publishId();
+            assertThat(packetId).isNotEqualTo(1);
+        } // Never answered.
+
+        restart();
+
+        try (RawMqttClient sub = RawMqttClient.connect(mqtt.port(), "unanswered", true, false, 300, 0)) {
+            RawMqttClient.Packet again = nextPublish(sub);
+            assertThat(again.payload(true)).isEqualTo("sent once");
+            assertThat(again.dup()).isTrue();
+            assertThat(again.publishId()).as("the client knows the message by this id").isEqualTo(packetId);
+            sub.reply(PUBREC, packetId);
+            assertThat(sub.read().type()).isEqualTo(PUBREL);
+            sub.reply(PUBCOMP, packetId);
+            expectNothingBeforeMarker(sub, "unanswered/marker");
         }
     }
 
