@@ -83,7 +83,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     private MqttBroker.Will will;
     /** The outgoing QoS 1 and 2 exchanges, and the pause of the core subscriptions; created with the session. */
     private MqttOutgoing outgoing;
-    /** The answers to incoming PUBLISH and PUBREL packets, each sent once durable, in order; created with the session. */
+    /** The answers to incoming PUBLISH and PUBREL packets, each sent once durable, in order; made with the session. */
     private MqttPublishAcks acks;
     /** Outgoing QoS 1 and 2 messages awaiting PUBACK or PUBREC: {@code outgoing}'s. */
     private MqttInFlight inFlight;
@@ -540,8 +540,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                     "PUBLISH payload is not the UTF-8 its Payload Format Indicator says");
             return;
         }
-        CompletionStage<Void> durable = broker.publish(session, sessionState, topic, qos, packetId, msg.fixedHeader().isRetain(),
-                payload, properties);
+        CompletionStage<Void> durable = broker.publish(session, sessionState, topic, qos, packetId,
+                msg.fixedHeader().isRetain(), payload, properties);
         if (qos > 0) { // Answered once durable, in turn.
             acks.add(new MqttPublishAcks.Ack(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, packetId,
                     (byte) 0, null), durable);

@@ -95,7 +95,7 @@ final class MqttSessionState {
         }
     }
 
-    /** Puts back a sent, unanswered QoS 2 PUBLISH that the durable store kept, without telling it: see {@link #sent}. */
+    /** Puts back a sent, unanswered QoS 2 PUBLISH the durable store kept, without telling it; see {@link #sent}. */
     synchronized void restoreSent(long messageId, int packetId) {
         sentUnanswered.put(packetId, messageId);
         resendIds.put(messageId, packetId);
