@@ -31,9 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The durability promise through MQTT, across {@code kill -9}: a broker runs in a child JVM ({@link MqttCrashBroker});
  * a HiveMQ client publishes QoS 1 and QoS 2 messages to a persistent session whose client is offline, and records
- * what the broker acknowledged; the child is killed (SIGKILL) after a random number of acknowledgements, while
- * publishes are in flight. A new child starts on the same data-dir, and the subscriber resumes its session and drains
- * it: every acknowledged message must be there, and no QoS 2 message may come twice, in this round or any other.
+ * what the broker acknowledged (a QoS 2 publish once HiveMQ completes it, after PUBREC and PUBCOMP); the child is
+ * killed (SIGKILL) after a random number of acknowledgements, while publishes are in flight. A new child starts on
+ * the same data-dir, and the subscriber resumes its session and drains it: every acknowledged message must be there,
+ * and no QoS 2 message may come twice, in this round or any other.
  */
 class MqttCrashTest {
 
