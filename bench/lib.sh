@@ -96,3 +96,22 @@ median() {
 ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN { if (a != "n/a" && b != "n/a" && b > 0) printf "%.2f", a / b; else print "n/a" }'
 }
+
+# Waits until $1 (a recorded name) accepts connections on 127.0.0.1:$2; fails with its log if it dies or takes 60 s.
+await_listening() {
+  local name=$1 port=$2 pid
+  pid=$(pid_of "$name")
+  for _ in $(seq 1 300); do
+    kill -0 "$pid" 2>/dev/null || { tail -n 30 "$work/$name.log" >&2 || true; die "$name exited during start-up"; }
+    listening "$port" && return 0
+    sleep 0.2
+  done
+  tail -n 30 "$work/$name.log" >&2 || true
+  die "$name did not listen on 127.0.0.1:$port within 60 s"
+}
+
+# The value of field $1 in the tsv line of file $2 (name=value fields separated by tabs).
+field() { tr '\t' '\n' <"$2" | awk -F= -v n="$1" '$1 == n {print $2; exit}'; }
+
+# Two decimals, or n/a as it is.
+two() { awk -v v="$1" 'BEGIN { if (v == "n/a") print v; else printf "%.2f", v }'; }

@@ -102,28 +102,6 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------------------------------
-# Helpers.
-# ---------------------------------------------------------------------------------------------------------------
-# Waits until $1 (a recorded name) accepts connections on port $2; fails with its log if it dies or takes 60 s.
-await() {
-  local name=$1 port=$2 pid
-  pid=$(pid_of "$name")
-  for _ in $(seq 1 300); do
-    kill -0 "$pid" 2>/dev/null || { tail -n 30 "$work/$name.log" >&2 || true; die "$name exited during start-up"; }
-    listening "$port" && return 0
-    sleep 0.2
-  done
-  tail -n 30 "$work/$name.log" >&2 || true
-  die "$name did not listen on 127.0.0.1:$port within 60 s"
-}
-
-# The value of field $1 in the tsv line of file $2 (name=value fields separated by tabs).
-field() { tr '\t' '\n' <"$2" | awk -F= -v n="$1" '$1 == n {print $2; exit}'; }
-
-# Two decimals, or n/a as it is.
-two() { awk -v v="$1" 'BEGIN { if (v == "n/a") print v; else printf "%.2f", v }'; }
-
-# ---------------------------------------------------------------------------------------------------------------
 # 3. Work dir and configs.
 # ---------------------------------------------------------------------------------------------------------------
 for port in "$LINTAS_PORT" "$MOSQUITTO_PORT"; do
@@ -132,8 +110,9 @@ done
 work=$(mktemp -d "${TMPDIR:-/tmp}/lintas-bench-mqtt.XXXXXX")
 chmod 755 "$work"   # mosquitto started as root drops to its own user, which must be able to read its config
 
-# Lintas: only a broker, only the MQTT listener; no admin, no gateway. It keeps messages in memory (there is no
-# store yet), so the comparison is in-memory on both sides.
+# Lintas: only a broker, only the MQTT listener; no admin, no gateway. The load tool's subscribers use clean
+# sessions, whose messages the store does not keep (only persistent sessions' are; bench/durable.sh measures
+# those), so the comparison is in-memory on both sides.
 cat >"$work/lintas.yaml" <<EOF
 broker:
   data-dir: $work/lintas-data
@@ -164,8 +143,8 @@ chmod 644 "$work/mosquitto.conf" "$work/lintas.yaml"
 # ---------------------------------------------------------------------------------------------------------------
 start lintas "$root/lintas" run -c "$work/lintas.yaml"   # the launcher execs java, so this PID is the JVM's
 start mosquitto mosquitto -c "$work/mosquitto.conf"
-await lintas "$LINTAS_PORT"
-await mosquitto "$MOSQUITTO_PORT"
+await_listening lintas "$LINTAS_PORT"
+await_listening mosquitto "$MOSQUITTO_PORT"
 
 names=(lintas mosquitto)
 declare -A port_of=([lintas]=$LINTAS_PORT [mosquitto]=$MOSQUITTO_PORT)
@@ -241,7 +220,7 @@ pace=$([ "$RATE" = 0 ] && echo "flat out" || echo "$RATE msgs/s per publisher")
 echo "== Lintas MQTT broker vs Mosquitto (lintas bench mqtt, $pace, messages delivered per second) =="
 echo "date:      $(date -u '+%Y-%m-%dT%H:%M:%SZ')"
 echo "machine:   nproc=$(nproc), $(uname -srm), load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "lintas:    $lintas_version (${lintas_loops:-? event loops}), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), messages in memory (no store yet)"
+echo "lintas:    $lintas_version (${lintas_loops:-? event loops}), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), clean sessions (messages in memory)"
 echo "java:      $java_version ($JAVA_HOME)"
 echo "mosquitto: ${mosquitto_version:-?} (one thread), persistence false, max_inflight_messages $MAX_INFLIGHT, max_queued_messages $MAX_QUEUED (Lintas's bounds)"
 echo "load tool: lintas bench mqtt ${common[*]} (+ the line's options), $load_where"

@@ -68,6 +68,7 @@ public final class Broker {
             Thread.ofPlatform().name("lintas-auth-", 0).daemon().factory());
     /** Made by {@link #start}: the store first, then the host restored from it, then the MQTT service on the host. */
     private DurableStore store;
+    private Path storeDir;
     private VirtualHost host;
     private MqttBroker mqtt;
     private Meter storeFailures;
@@ -102,7 +103,11 @@ public final class Broker {
             throw new IllegalStateException("state: " + state + " (expected: NEW)");
         }
         openStore(config);
-        mqtt = new MqttBroker(host, System::currentTimeMillis, mqttSettings, drops, authenticator);
+        mqtt = new MqttBroker(host, System::currentTimeMillis, mqttSettings, drops, authenticator, store);
+        mqtt.restore(context.loops().next());
+        if (store != null) {
+            log.info("{} ({})", store.recovery().summary(), storeDir);
+        }
         if (config.mqtt() != null) {
             try {
                 mqttChannel = bind("the MQTT listener", config.mqtt(),
@@ -114,10 +119,10 @@ public final class Broker {
             mqttEntry = context.listeners().add(MQTT_LISTENER);
             mqttEntry.up((InetSocketAddress) mqttChannel.localAddress());
             log.info("broker MQTT listener on {}", mqttChannel.localAddress());
-            // The store keeps durable queues and persistent messages, but the MQTT adapter does not wait for it yet
-            // (nor declare durable session queues): say so plainly until it does.
-            log.warn("this build keeps MQTT messages and sessions in memory only: an acknowledged message "
-                    + "(PUBACK) does not survive a restart or a crash");
+            if (store == null) {
+                log.info("no broker.data-dir: MQTT messages and sessions are kept in memory only, and an "
+                        + "acknowledged message (PUBACK, PUBREC) does not survive a restart");
+            }
         }
         if (config.mqttWebSocket() != null) {
             try {
@@ -181,17 +186,21 @@ public final class Broker {
         }
     }
 
-    /** Opens the store and restores the host from it; with no data-dir, the host lives in memory only. */
+    /**
+     * Opens the store and restores the host from it; with no data-dir, the host lives in memory only. The MQTT state
+     * (retained messages, sessions, wills) is restored by {@link MqttBroker#restore}, and the recovery summary logged
+     * after it.
+     */
     private void openStore(BrokerConfig config) throws IOException {
         if (config.dataDir() == null) {
             host = new VirtualHost("/", System::currentTimeMillis, drops);
             return;
         }
         Path dir = Path.of(config.dataDir()).resolve("store");
+        storeDir = dir;
         store = DurableStore.open(dir, StoreOptions.of(config.fsync()));
         host = new VirtualHost("/", System::currentTimeMillis, drops, store);
         store.recovery().restore(host);
-        log.info("{} ({})", store.recovery().summary(), dir);
         if (config.fsync().weaker()) {
             log.warn("store: fsync is '{}', a weaker promise than 'always': {}", config.fsync(),
                     config.fsync().promise());

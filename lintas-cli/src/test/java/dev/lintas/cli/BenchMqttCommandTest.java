@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +31,7 @@ import picocli.CommandLine;
 class BenchMqttCommandTest {
 
     @TempDir
-    static java.nio.file.Path dir;
+    static Path dir;
 
     private static RunningServer lintas;
     private static int port;
@@ -36,9 +40,10 @@ class BenchMqttCommandTest {
     static void startBroker() throws Exception {
         lintas = RunningServer.start(dir.resolve("lintas.yaml"), """
                 broker:
+                  data-dir: %s
                   mqtt:
                     listen: 127.0.0.1:0
-                """);
+                """.formatted(dir.resolve("data")));
         port = lintas.server().mqttAddress().getPort();
     }
 
@@ -120,6 +125,20 @@ class BenchMqttCommandTest {
         Run run = bench("--mqtt-version", "5", "--qos", "1", "--count", "2000", "--size", "1024", "--format", "tsv");
 
         assertComplete(run, 2000, 2000);
+    }
+
+    @Test
+    void persistentSessionsOnTheDurableStoreDeliverEveryMessage() {
+        Run run = bench("--qos", "1", "--persistent-sessions", "--publishers", "2", "--subscribers", "2", "--count",
+                "1000", "--format", "tsv");
+
+        assertComplete(run, 2 * 1000, 2 * 1000);
+        // Clean sessions keep nothing on disk; these sessions and their messages are in the store's log.
+        try (Stream<Path> segments = Files.list(dir.resolve("data").resolve("store"))) {
+            assertThat(segments.mapToLong(file -> file.toFile().length()).sum()).isPositive();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test

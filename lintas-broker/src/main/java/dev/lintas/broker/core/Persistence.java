@@ -86,6 +86,28 @@ public interface Persistence {
     default void qos2Released(String clientId, int packetId) {
     }
 
+    /**
+     * The broker sent the client a QoS 2 PUBLISH of the persistent message {@code messageId} with this packet id: a
+     * re-send after a restart keeps the id, so that the client recognises the duplicate. Superseded by
+     * {@link #qos2Sent}, or ended by {@link #qos2Completed}.
+     */
+    default void qos2Published(String clientId, int packetId, long messageId) {
+    }
+
+    /**
+     * The client answered the broker's QoS 2 PUBLISH with this packet id with PUBREC: the message is the client's,
+     * and the id awaits PUBCOMP (a reconnect re-sends PUBREL for it, never the PUBLISH).
+     */
+    default void qos2Sent(String clientId, int packetId) {
+    }
+
+    /**
+     * The outgoing packet id is free again: the client completed it (PUBCOMP), refused the PUBLISH, or its session
+     * ended; or a {@link #qos2Published} send will not be re-sent with it.
+     */
+    default void qos2Completed(String clientId, int packetId) {
+    }
+
     /** The client's will waits for its delay; it replaces any will of that client kept before. */
     default void willPending(WillState will) {
     }

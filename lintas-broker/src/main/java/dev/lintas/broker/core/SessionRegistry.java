@@ -159,6 +159,11 @@ public final class SessionRegistry<H> {
         return session.holder;
     }
 
+    /** Every session now, connected or offline. */
+    public synchronized List<Session<H>> sessions() {
+        return List.copyOf(sessions.values());
+    }
+
     public synchronized int size() {
         return sessions.size();
     }

@@ -3,23 +3,33 @@ package dev.lintas.broker.mqtt;
 import dev.lintas.broker.auth.AuthConfig;
 import dev.lintas.broker.auth.Authenticator;
 import dev.lintas.broker.core.Binding;
+import dev.lintas.broker.core.BrokerError;
 import dev.lintas.broker.core.BrokerException;
 import dev.lintas.broker.core.ConsumeOptions;
 import dev.lintas.broker.core.Consumer;
 import dev.lintas.broker.core.Message;
 import dev.lintas.broker.core.MqttTopics;
+import dev.lintas.broker.core.Persistence;
+import dev.lintas.broker.core.QueueSpec;
 import dev.lintas.broker.core.RetainedStore;
 import dev.lintas.broker.core.Session;
 import dev.lintas.broker.core.SessionRegistry;
 import dev.lintas.broker.core.Subscription;
 import dev.lintas.broker.core.SubscriptionOptions;
 import dev.lintas.broker.core.VirtualHost;
+import dev.lintas.broker.core.WillState;
+import dev.lintas.broker.store.DurableStore;
+import dev.lintas.broker.store.Recovery;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,6 +41,10 @@ import java.util.function.LongSupplier;
  * The MQTT protocol logic on top of the core, shared by every MQTT connection; {@link MqttHandler} only translates
  * packets into these calls. A session is a core queue bound to {@value #EXCHANGE} once per filter; a PUBLISH is a
  * core publish to that exchange; retained messages live in a {@link RetainedStore}. See the module's README.
+ * <p>
+ * With a durable store, sessions, retained messages and pending wills are told to it, a session that outlives its
+ * connection has a durable queue, and messages at QoS 1 and 2 are persistent; {@link #restore} brings all of it back
+ * after a restart. {@link #publish} returns when the publish is durable, which is when the client may be answered.
  * <p>
  * Thread-safe: called from every connection's event loop; the core does the locking.
  */
@@ -49,6 +63,10 @@ public final class MqttBroker {
     static final String SESSION_QUEUE_PREFIX = "mqtt-session.";
 
     private final VirtualHost host;
+    /** The durable store, or null when the broker keeps everything in memory. */
+    private final DurableStore store;
+    /** The store, or {@link Persistence#NONE}. */
+    private final Persistence persistence;
     private final LongSupplier clock;
     private final SessionRegistry<MqttHandler> sessions;
     private final RetainedStore retained;
@@ -106,15 +124,71 @@ public final class MqttBroker {
     /** @param authenticator who may connect; {@link MqttAdmission} asks it about each CONNECT */
     public MqttBroker(VirtualHost host, LongSupplier clock, MqttSettings settings, MqttDrops drops,
             Authenticator authenticator) {
+        this(host, clock, settings, drops, authenticator, null);
+    }
+
+    /**
+     * @param store the durable store {@code host} was restored from (and reports to), or null to keep everything in
+     *        memory; call {@link #restore} before the listener takes traffic
+     */
+    public MqttBroker(VirtualHost host, LongSupplier clock, MqttSettings settings, MqttDrops drops,
+            Authenticator authenticator, DurableStore store) {
         this.authenticator = authenticator;
         this.host = host;
+        this.store = store;
+        this.persistence = store == null ? Persistence.NONE : store;
         this.clock = clock;
-        this.sessions = new SessionRegistry<>(clock, SESSION_QUEUE_PREFIX);
-        this.retained = new RetainedStore(clock);
+        this.sessions = new SessionRegistry<>(clock, SESSION_QUEUE_PREFIX, persistence);
+        this.retained = new RetainedStore(clock, persistence);
         this.settings = settings;
         this.drops = drops;
         this.limits = new MqttLimits(settings);
         this.shared = new MqttSharedGroups(host, settings);
+    }
+
+    /**
+     * Brings back what the store recovered: retained messages, sessions (offline, with their QoS 2 packet ids awaiting
+     * PUBREL), the shared subscription groups of those sessions, and the wills that were waiting for their delay,
+     * scheduled again on {@code timer}. The host's queues, bindings and queued messages are restored already. Session
+     * and group queues that no restored session owns (left by a crash between a session's end and its queue's
+     * delete) are deleted. Does nothing without a store. Call once, before the listener binds.
+     */
+    public void restore(ScheduledExecutorService timer) {
+        if (store == null) {
+            return;
+        }
+        Recovery recovery = store.recovery();
+        recovery.restoreRetained(retained);
+        recovery.restoreSessions(sessions);
+        Map<String, List<Integer>> awaitingComplete = recovery.awaitingComplete();
+        Map<String, Map<Long, Integer>> unanswered = recovery.unansweredPublishes();
+        Set<String> owned = new HashSet<>();
+        for (Session<MqttHandler> session : sessions.sessions()) {
+            owned.add(session.queue());
+            MqttSessionState state = state(session);
+            awaitingComplete.getOrDefault(session.clientId(), List.of()).forEach(state::restoreAwaitComplete);
+            unanswered.getOrDefault(session.clientId(), Map.of()).forEach(state::restoreSent);
+            for (String filter : session.subscriptions().keySet()) {
+                MqttSharedGroups.Shared group = MqttSharedGroups.Shared.parse(filter);
+                if (group != null) {
+                    shared.join(group, session.queue());
+                    owned.add(group.queue());
+                }
+            }
+        }
+        for (String queue : host.queueNames()) {
+            if ((queue.startsWith(SESSION_QUEUE_PREFIX) || queue.startsWith(MqttSharedGroups.QUEUE_PREFIX))
+                    && !owned.contains(queue)) {
+                log.info("mqtt: deleting queue '{}', which no restored session owns", queue);
+                host.deleteQueue(queue, false, false, null);
+            }
+        }
+        for (WillState kept : recovery.pendingWills()) {
+            Will will = new Will(kept.topic(), kept.qos(), kept.retain(), kept.payload(), 0,
+                    PublishProperties.fromStored(kept.properties()));
+            schedule(kept.clientId(), sessions.find(kept.clientId()).orElse(null), will,
+                    Math.max(0, kept.publishAt() - clock.getAsLong()), timer);
+        }
     }
 
     public MqttSettings settings() {
@@ -202,6 +276,7 @@ public final class MqttBroker {
         PendingWill pending = pendingWills.remove(clientId);
         if (pending != null) {
             pending.cancel();
+            persistence.willDone(clientId);
             if (!connected.present()) {
                 publishWill(clientId, pending.will); // The session it belonged to ended now: its will goes now.
             }
@@ -212,13 +287,31 @@ public final class MqttBroker {
         if (connected.ended() != null) {
             deleteQueue(connected.ended());
         }
-        host.declareQueue(settings.boundedQueue(connected.session().queue()), null);
+        // Durable when the session outlives its connection, so that its messages survive a restart.
+        QueueSpec spec = settings.boundedQueue(connected.session().queue());
+        declare(host, expiryMillis != 0 ? spec.asDurable() : spec);
         return connected;
+    }
+
+    /**
+     * Declares a session's or a shared subscription's queue. One that exists keeps how it was made: restored from the
+     * store under other queue limits, or made for a session that a connection with another expiry interval resumed.
+     */
+    static void declare(VirtualHost host, QueueSpec spec) {
+        try {
+            host.declareQueue(spec, null);
+        } catch (BrokerException e) {
+            if (e.error() != BrokerError.PRECONDITION_FAILED) {
+                throw e;
+            }
+            log.debug("mqtt: queue '{}' kept as it is: {}", spec.name(), e.getMessage());
+        }
     }
 
     /** The session's QoS 2 state, which outlives its connections and goes when the session ends. */
     MqttSessionState state(Session<MqttHandler> session) {
-        return states.computeIfAbsent(session.queue(), queue -> new MqttSessionState());
+        return states.computeIfAbsent(session.queue(),
+                queue -> new MqttSessionState(session.clientId(), persistence));
     }
 
     /** Starts delivering the session's queue to {@code consumer}, at most {@code window} unacknowledged at once. */
@@ -229,18 +322,49 @@ public final class MqttBroker {
 
     /**
      * A client's PUBLISH: to every matching subscription, and retained (or cleared) for the topic when asked to.
-     * Counted in the metrics; wills, which no client sends at that moment, are not.
+     * Counted in the metrics; wills, which no client sends at that moment, are not. A QoS 2 PUBLISH is published only
+     * the first time its packet id comes ({@link Session#qos2Received}), which the store keeps with the message.
+     *
+     * @param packetId the packet id (QoS 1 and 2)
+     * @return completes when everything this publish changed is durable, and the client may be answered; at once
+     *         without a store, and at QoS 0. For a re-sent QoS 2 PUBLISH, when the first one's publish is durable.
      */
-    void publish(String clientId, String topic, int qos, boolean retain, byte[] payload,
-            PublishProperties properties) {
+    CompletionStage<Void> publish(Session<MqttHandler> session, MqttSessionState state, String topic, int qos,
+            int packetId, boolean retain, byte[] payload, PublishProperties properties) {
+        long position = qos == 0 ? 0 : host.durablePosition();
+        if (qos == 2 && !session.qos2Received(packetId)) {
+            return host.durableSince(state.publishedAt(packetId, position));
+        }
         metrics.received(qos);
-        route(clientId, topic, qos, retain, payload, properties);
+        route(session.clientId(), topic, qos, retain, payload, properties);
+        if (qos == 2) {
+            state.published(packetId, position);
+        }
+        // QoS 0 has no answer to wait for (and is not persistent): no waiter for the store to settle.
+        return qos == 0 ? Persistence.DONE : host.durableSince(position);
+    }
+
+    /**
+     * A client's PUBREL: forgets the packet id; returns whether it was awaiting it (v5: else reason 0x92), and when
+     * that is durable, after which the PUBCOMP may go out (a PUBCOMP sent earlier could be followed, after a crash, by
+     * the id coming back as awaiting PUBREL, and a new PUBLISH with it taken for a re-send).
+     */
+    Released release(Session<MqttHandler> session, MqttSessionState state, int packetId) {
+        long position = host.durablePosition();
+        boolean known = session.qos2Released(packetId);
+        state.released(packetId);
+        return new Released(known, host.durableSince(position));
+    }
+
+    /** What {@link #release} did. */
+    record Released(boolean known, CompletionStage<Void> durable) {
     }
 
     private void route(String clientId, String topic, int qos, boolean retain, byte[] payload,
             PublishProperties properties) {
         Message.Builder builder = host.message(EXCHANGE, MqttTopics.toRoutingKey(topic))
                 .payload(payload)
+                .persistent(qos > 0)
                 .property(QOS, qos)
                 .property(PUBLISHER, clientId);
         if (retain) {
@@ -339,6 +463,17 @@ public final class MqttBroker {
             publishWill(clientId, will);
             return;
         }
+        persistence.willPending(new WillState(clientId, will.topic(), will.qos(), will.retain(), will.payload(),
+                will.properties().toStored(), clock.getAsLong() + delay));
+        schedule(clientId, session, will, delay, timer);
+    }
+
+    /**
+     * Publishes the will after {@code delay}, unless a connection resumes {@code session} first (null: a will restored
+     * without its session, which nothing can resume).
+     */
+    private void schedule(String clientId, Session<MqttHandler> session, Will will, long delay,
+            ScheduledExecutorService timer) {
         PendingWill pending = new PendingWill(will, session);
         PendingWill previous = pendingWills.put(clientId, pending);
         if (previous != null) {
@@ -347,11 +482,14 @@ public final class MqttBroker {
         pending.timer = timer.schedule(() -> {
             // A new connection to the same session cancels the will [MQTT-3.1.3-9]; one that started a new session
             // does not.
-            boolean resumed = sessions.find(clientId)
+            boolean resumed = session != null && sessions.find(clientId)
                     .filter(current -> current == session && sessions.state(current) == Session.State.CONNECTED)
                     .isPresent();
-            if (pendingWills.remove(clientId, pending) && !resumed) {
-                publishWill(clientId, will);
+            if (pendingWills.remove(clientId, pending)) {
+                if (!resumed) {
+                    publishWill(clientId, will);
+                }
+                persistence.willDone(clientId);
             }
         }, delay, TimeUnit.MILLISECONDS);
     }
@@ -430,6 +568,9 @@ public final class MqttBroker {
         }
         drops.forget(session.queue());
         MqttSessionState state = states.remove(session.queue());
+        if (state != null) {
+            state.ended();
+        }
         if (state != null && state.heldCount() > 0) {
             log.info("mqtt client '{}': its session ended with {} QoS 2 messages (from shared subscriptions, or "
                     + "retained) that were sent to it and not acknowledged; they are dropped, never sent to another "

@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -81,6 +83,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     private MqttBroker.Will will;
     /** The outgoing QoS 1 and 2 exchanges, and the pause of the core subscriptions; created with the session. */
     private MqttOutgoing outgoing;
+    /** The answers to incoming PUBLISH and PUBREL packets, each sent once durable, in order; made with the session. */
+    private MqttPublishAcks acks;
     /** Outgoing QoS 1 and 2 messages awaiting PUBACK or PUBREC: {@code outgoing}'s. */
     private MqttInFlight inFlight;
     /** None until a v5 CONNECT sets them up. */
@@ -329,6 +333,17 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         sessionState = broker.state(session);
         outgoing = new MqttOutgoing(sessionState, Math.max(1, window));
         inFlight = outgoing.inFlight();
+        acks = new MqttPublishAcks(ctx.executor(), new MqttPublishAcks.Writer() {
+            @Override
+            public void write(MqttPublishAcks.Ack ack, Throwable failure) {
+                writeAck(ack, failure);
+            }
+
+            @Override
+            public void flush() {
+                ctx.flush();
+            }
+        });
         will = requestedWill;
         state = MqttConnection.CONNECTED;
         int keepAlive = msg.variableHeader().keepAliveTimeSeconds();
@@ -510,54 +525,85 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), violation);
             return;
         }
-        // QoS 1 is acknowledged before the next packet is read, so only QoS 2 ones awaiting PUBREL use the quota.
-        boolean resent = qos == 2 && sessionState.isAwaitingRelease(packetId);
-        if (qos > 0 && !resent && version == MqttVersion.MQTT_5
-                && sessionState.awaitingRelease() >= broker.settings().receiveMaximum()) {
+        // PUBACKs waiting for the disk and QoS 2 ids awaiting PUBREL use the quota.
+        boolean resent = qos == 2 && session.awaitingRelease().contains(packetId);
+        if (qos > 0 && !resent && version == MqttVersion.MQTT_5 && session.awaitingRelease().size()
+                + acks.pendingPubAcks() >= broker.settings().receiveMaximum()) {
             close(disconnect(MqttReasonCodes.Disconnect.RECEIVE_MAXIMUM_EXCEEDED), "more than "
                     + broker.settings().receiveMaximum() + " incoming QoS 1 and 2 messages unfinished");
             return;
         }
-        if (!resent) {
-            byte[] payload = ByteBufUtil.getBytes(msg.payload());
-            PublishProperties properties = version == MqttVersion.MQTT_5
-                    ? PublishProperties.fromWire(msg.variableHeader().properties()) : PublishProperties.NONE;
-            if (!properties.payloadValid(payload)) {
-                refusePublish(qos, packetId, MqttReasonCodes.PubAck.PAYLOAD_FORMAT_INVALID.byteValue(),
-                        "PUBLISH payload is not the UTF-8 its Payload Format Indicator says");
-                return;
-            }
-            broker.publish(clientId, topic, qos, msg.fixedHeader().isRetain(), payload, properties);
+        byte[] payload = ByteBufUtil.getBytes(msg.payload());
+        PublishProperties properties = version == MqttVersion.MQTT_5
+                ? PublishProperties.fromWire(msg.variableHeader().properties()) : PublishProperties.NONE;
+        if (!resent && !properties.payloadValid(payload)) {
+            refusePublish(qos, packetId, MqttReasonCodes.PubAck.PAYLOAD_FORMAT_INVALID.byteValue(),
+                    "PUBLISH payload is not the UTF-8 its Payload Format Indicator says");
+            return;
         }
-        if (qos == 1) {
-            ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(packetId).build());
-        } else if (qos == 2) {
-            sessionState.received(packetId);
-            ctx.writeAndFlush(MqttOutgoing.pubReply(MqttMessageType.PUBREC, packetId,
-                    MqttPubReplyMessageVariableHeader.REASON_CODE_OK));
+        CompletionStage<Void> durable = broker.publish(session, sessionState, topic, qos, packetId,
+                msg.fixedHeader().isRetain(), payload, properties);
+        if (qos > 0) { // Answered once durable, in turn.
+            acks.add(new MqttPublishAcks.Ack(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, packetId,
+                    (byte) 0, null), durable);
         }
     }
 
-    /** The end of an incoming QoS 2 exchange; the message was published when it came. */
+    /** The end of an incoming QoS 2 exchange; the message was published when it came. PUBCOMP waits for the disk. */
     private void pubRel(int packetId) {
-        byte reason = sessionState.released(packetId) ? MqttReasonCodes.PubComp.SUCCESS.byteValue()
+        MqttBroker.Released released = broker.release(session, sessionState, packetId);
+        byte reason = released.known() ? MqttReasonCodes.PubComp.SUCCESS.byteValue()
                 : MqttReasonCodes.PubComp.PACKET_IDENTIFIER_NOT_FOUND.byteValue();
-        ctx.writeAndFlush(MqttOutgoing.pubReply(MqttMessageType.PUBCOMP, packetId, reason));
+        acks.add(new MqttPublishAcks.Ack(MqttMessageType.PUBCOMP, packetId, reason, null), released.durable());
     }
 
     /**
-     * Refuses one PUBLISH but keeps the connection: PUBACK (QoS 1) or PUBREC (QoS 2) with {@code reason}; at QoS 0,
-     * which has no acknowledgement, a DISCONNECT with the same reason.
+     * Refuses one PUBLISH but keeps the connection: PUBACK (QoS 1) or PUBREC (QoS 2) with {@code reason}, in turn;
+     * at QoS 0, which has no acknowledgement, a DISCONNECT with the same reason.
      */
     private void refusePublish(int qos, int packetId, byte reason, String why) {
         if (qos == 0) {
             close(disconnect(reason), why);
             return;
         }
+        acks.add(new MqttPublishAcks.Ack(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, packetId,
+                reason, why));
+    }
+
+    /**
+     * Writes an answer to a PUBLISH or PUBREL in its turn. One whose publish (or release) the store could not write
+     * is not acknowledged: MQTT 5 gets PUBACK or PUBREC 0x97 (quota exceeded) with a Reason String, and the QoS 2 id
+     * is forgotten, so a re-send is published anew; MQTT 3.1.1, which has no negative acknowledgement, and a failed
+     * PUBCOMP end the connection.
+     */
+    private void writeAck(MqttPublishAcks.Ack ack, Throwable failure) {
+        MqttMessageType type = ack.type();
+        if (failure != null && type == MqttMessageType.PUBREC) {
+            broker.release(session, sessionState, ack.packetId());
+        }
+        if (state != MqttConnection.CONNECTED) {
+            return; // The client re-sends what was not answered.
+        }
+        byte reason = ack.reason();
+        String why = ack.why();
+        if (failure != null) {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            why = "the broker could not store the message: " + cause.getMessage();
+            if (version != MqttVersion.MQTT_5 || type == MqttMessageType.PUBCOMP) {
+                close(null, type + " " + ack.packetId() + " not sent, " + why);
+                return;
+            }
+            reason = MqttReasonCodes.PubAck.QUOTA_EXCEEDED.byteValue();
+        }
+        if (why == null) {
+            ctx.write(type == MqttMessageType.PUBACK ? MqttMessageBuilders.pubAck().packetId(ack.packetId()).build()
+                    : MqttOutgoing.pubReply(type, ack.packetId(), reason));
+            return;
+        }
         log.debug("mqtt client '{}': PUBLISH refused with 0x{}, {}", clientId, Integer.toHexString(reason), why);
-        MqttFixedHeader header = new MqttFixedHeader(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC,
-                false, MqttQoS.AT_MOST_ONCE, false, 0);
-        ctx.writeAndFlush(new MqttMessage(header, new MqttPubReplyMessageVariableHeader(packetId, reason,
+        MqttFixedHeader header = new MqttFixedHeader(type, false, MqttQoS.AT_MOST_ONCE, false, 0);
+        ctx.write(new MqttMessage(header, new MqttPubReplyMessageVariableHeader(ack.packetId(), reason,
                 ReasonStrings.forAck(why, problemInformation, 3, clientMaxPacketSize))));
     }
 
@@ -649,6 +695,9 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             });
         } else {
             inFlight.add(new MqttInFlight.Outgoing(packetId, qos, tag, from, topic, retain, message));
+            if (qos == 2) {
+                sessionState.sent(packetId, message); // The store keeps the packet id for a re-send.
+            }
             ctx.writeAndFlush(publish);
             updateFlow();
         }

@@ -67,11 +67,13 @@ final class MqttOutgoing {
                     ? MqttReasonCodes.PubRel.SUCCESS.byteValue()
                     : MqttReasonCodes.PubRel.PACKET_IDENTIFIER_NOT_FOUND.byteValue());
         }
-        sent.settle();
         if (reasonCode >= 0x80) {
+            session.refused(packetId);
+            sent.settle();
             return null;
         }
-        session.awaitComplete(packetId);
+        session.awaitComplete(packetId); // Before the delivery is settled, so that the store never has neither.
+        sent.settle();
         return pubReply(MqttMessageType.PUBREL, packetId, MqttPubReplyMessageVariableHeader.REASON_CODE_OK);
     }
 

@@ -1,7 +1,11 @@
 package dev.lintas.broker.mqtt;
 
+import dev.lintas.broker.core.Message;
+import dev.lintas.broker.core.Persistence;
+
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,9 +17,10 @@ import java.util.Set;
  * resumes its session after a reconnect gets neither a duplicate nor a lost message. {@link MqttBroker} keeps one per
  * session and drops it when the session ends.
  * <p>
- * Incoming: the packet ids of QoS 2 messages that were published to the core and answered with PUBREC, and whose
- * PUBREL has not come yet. A PUBLISH that re-uses one of them is the client re-sending (DUP), and is not published
- * again.
+ * Incoming: the packet ids of QoS 2 messages that were published to the core and whose PUBREL has not come yet are
+ * the core session's ({@link dev.lintas.broker.core.Session#awaitingRelease}), which the durable store keeps; a
+ * PUBLISH that re-uses one of them is the client re-sending (DUP), and is not published again. Here only the store
+ * position each was published at, so that the re-send's PUBREC waits for the first publish to be durable.
  * <p>
  * Outgoing: the packet ids of QoS 2 messages the client has answered with PUBREC (the core delivery is acknowledged
  * then: the message is the client's) and that await PUBCOMP. A reconnect re-sends PUBREL for them, never the PUBLISH.
@@ -34,42 +39,101 @@ import java.util.Set;
  */
 final class MqttSessionState {
 
-    private final Set<Integer> awaitingRelease = new HashSet<>();
+    private final String clientId;
+    /** Told of the ids awaiting PUBCOMP, so that they survive a restart. */
+    private final Persistence persistence;
+    private final Map<Integer, Long> publishedAt = new HashMap<>();
+    /** Outgoing QoS 2 PUBLISH packets of persistent messages not answered yet, which the store keeps: id to message. */
+    private final Map<Integer, Long> sentUnanswered = new HashMap<>();
     private final Set<Integer> awaitingComplete = new LinkedHashSet<>();
     private final Map<Long, Integer> resendIds = new HashMap<>();
     private final Set<Integer> reservedForResend = new HashSet<>();
     private final Map<Integer, MqttInFlight.Outgoing> held = new LinkedHashMap<>();
 
+    MqttSessionState(String clientId, Persistence persistence) {
+        this.clientId = clientId;
+        this.persistence = persistence;
+    }
+
     /**
-     * An incoming QoS 2 PUBLISH with {@code packetId}: returns true if the id is new (publish it, then answer PUBREC),
-     * false if it already awaits PUBREL (a re-send: answer PUBREC only).
+     * The client's QoS 2 PUBLISH with {@code packetId} was published at {@code position} of the durable store (which
+     * keeps the id itself, in {@link dev.lintas.broker.core.Session#qos2Received}): a re-send of it is answered once
+     * that publish is durable.
      */
-    synchronized boolean received(int packetId) {
-        return awaitingRelease.add(packetId);
+    synchronized void published(int packetId, long position) {
+        publishedAt.put(packetId, position);
     }
 
-    synchronized boolean isAwaitingRelease(int packetId) {
-        return awaitingRelease.contains(packetId);
+    /**
+     * The store position from which a re-sent QoS 2 PUBLISH waits for its first publish to be durable, or
+     * {@code otherwise} when it was published before the broker started (it is on disk already).
+     */
+    synchronized long publishedAt(int packetId, long otherwise) {
+        return publishedAt.getOrDefault(packetId, otherwise);
     }
 
-    /** A PUBREL: returns whether the id was awaiting it (PUBCOMP 0x00), or is unknown (v5: 0x92). */
-    synchronized boolean released(int packetId) {
-        return awaitingRelease.remove(packetId);
+    /** The client released {@code packetId} (PUBREL). */
+    synchronized void released(int packetId) {
+        publishedAt.remove(packetId);
     }
 
-    /** How many incoming QoS 2 messages await PUBREL: they count against the broker's Receive Maximum. */
-    synchronized int awaitingRelease() {
-        return awaitingRelease.size();
+    /**
+     * A QoS 2 PUBLISH of {@code message} goes out with {@code packetId}. For a persistent message the store keeps the
+     * pair until the client answers, so that a re-send after a restart keeps the packet id.
+     */
+    synchronized void sent(int packetId, Message message) {
+        if (message.persistent()) {
+            sentUnanswered.put(packetId, message.id());
+            persistence.qos2Published(clientId, packetId, message.id());
+        }
+    }
+
+    /** The client refused the QoS 2 PUBLISH with {@code packetId} (PUBREC with an error): the exchange is over. */
+    synchronized void refused(int packetId) {
+        if (sentUnanswered.remove(packetId) != null) {
+            persistence.qos2Completed(clientId, packetId);
+        }
+    }
+
+    /** Puts back a sent, unanswered QoS 2 PUBLISH the durable store kept, without telling it; see {@link #sent}. */
+    synchronized void restoreSent(long messageId, int packetId) {
+        sentUnanswered.put(packetId, messageId);
+        resendIds.put(messageId, packetId);
+        reservedForResend.add(packetId);
     }
 
     /** The client answered a QoS 2 PUBLISH with PUBREC: PUBREL goes out, and the id stays taken until PUBCOMP. */
     synchronized void awaitComplete(int packetId) {
+        sentUnanswered.remove(packetId); // The store's record of it is superseded by the one below.
+        if (awaitingComplete.add(packetId)) {
+            persistence.qos2Sent(clientId, packetId);
+        }
+    }
+
+    /** Puts back an id awaiting PUBCOMP that the durable store kept, without telling it. */
+    synchronized void restoreAwaitComplete(int packetId) {
         awaitingComplete.add(packetId);
+    }
+
+    /** The session ended: forgets the ids awaiting PUBCOMP and the unanswered sends, in the store too. */
+    synchronized void ended() {
+        for (int packetId : awaitingComplete) {
+            persistence.qos2Completed(clientId, packetId);
+        }
+        awaitingComplete.clear();
+        for (int packetId : sentUnanswered.keySet()) {
+            persistence.qos2Completed(clientId, packetId);
+        }
+        sentUnanswered.clear();
     }
 
     /** A PUBCOMP: returns whether the id was awaiting it. */
     synchronized boolean completed(int packetId) {
-        return awaitingComplete.remove(packetId);
+        if (!awaitingComplete.remove(packetId)) {
+            return false;
+        }
+        persistence.qos2Completed(clientId, packetId);
+        return true;
     }
 
     synchronized boolean isAwaitingComplete(int packetId) {
@@ -96,6 +160,14 @@ final class MqttSessionState {
         for (MqttInFlight.Outgoing sent : outgoing) {
             resendIds.put(sent.message().id(), sent.packetId());
             reservedForResend.add(sent.packetId());
+        }
+        // The store forgets the sends that will not be re-sent with their id (held ones, or gone from the queue).
+        for (Iterator<Integer> it = sentUnanswered.keySet().iterator(); it.hasNext();) {
+            int packetId = it.next();
+            if (!reservedForResend.contains(packetId)) {
+                it.remove();
+                persistence.qos2Completed(clientId, packetId);
+            }
         }
     }
 

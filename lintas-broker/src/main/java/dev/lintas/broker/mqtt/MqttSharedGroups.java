@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * Shared subscriptions ({@code $share/{ShareName}/{filter}}): one core queue per (share name, filter), bound to the
  * topic exchange with the filter, whose members' connections are its competing consumers. The queue is declared when
- * the first session joins and deleted when the last one leaves (unsubscribes, or its session ends).
+ * the first session joins and deleted when the last one leaves (unsubscribes, or its session ends). The queue is
+ * durable: {@link MqttBroker#restore} joins the restored sessions again, and deletes a group queue none of them is in.
  * <p>
  * Thread-safe: one lock guards the membership and is held while the queue is declared, bound or deleted, so that a
  * join never binds a queue that a concurrent last leave is deleting. Lock order: this, then the host's locks.
@@ -61,7 +62,8 @@ final class MqttSharedGroups {
     synchronized void join(Shared shared, String sessionQueue) {
         Set<String> group = members.get(shared.queue());
         if (group == null) {
-            host.declareQueue(settings.boundedQueue(shared.queue()), null);
+            // Durable, for the members whose sessions outlive their connections; restored with those sessions.
+            MqttBroker.declare(host, settings.boundedQueue(shared.queue()).asDurable());
             host.bind(Binding.of(MqttBroker.EXCHANGE, shared.queue(), MqttTopics.toBindingKey(shared.filter()))
                     .asDollarProtected(), null);
             group = new HashSet<>();

@@ -43,6 +43,8 @@ record PublishProperties(int payloadFormat, long expirySeconds, String contentTy
     static final String REPLY_TO = "reply-to";
     static final String PAYLOAD_FORMAT = "mqtt-payload-format";
     static final String USER_PROPERTIES = "mqtt-user-properties";
+    /** The Message Expiry Interval of a stored will, which has no message (and so no TTL) yet. */
+    private static final String STORED_EXPIRY = "mqtt-expiry-seconds";
 
     /** A message without properties: what MQTT 3.1.1 publishes. */
     static final PublishProperties NONE = new PublishProperties(-1, -1, null, null, null, List.of());
@@ -92,6 +94,52 @@ record PublishProperties(int payloadFormat, long expirySeconds, String contentTy
         } catch (CharacterCodingException e) {
             return false;
         }
+    }
+
+    /** These properties as values the durable store keeps (a pending will's), keyed by the names above. */
+    Map<String, Object> toStored() {
+        Map<String, Object> stored = new LinkedHashMap<>();
+        if (payloadFormat >= 0) {
+            stored.put(PAYLOAD_FORMAT, payloadFormat);
+        }
+        if (expirySeconds >= 0) {
+            stored.put(STORED_EXPIRY, expirySeconds);
+        }
+        if (contentType != null) {
+            stored.put(CONTENT_TYPE, contentType);
+        }
+        if (responseTopic != null) {
+            stored.put(REPLY_TO, responseTopic);
+        }
+        if (correlationData != null) {
+            stored.put(CORRELATION_ID, correlationData);
+        }
+        if (!userProperties.isEmpty()) {
+            stored.put(USER_PROPERTIES, userProperties.stream()
+                    .map(pair -> List.of(pair.getKey(), pair.getValue())).toList());
+        }
+        return stored;
+    }
+
+    /** Reads back what {@link #toStored} made. */
+    static PublishProperties fromStored(Map<String, Object> stored) {
+        if (stored.isEmpty()) {
+            return NONE;
+        }
+        List<Map.Entry<String, String>> user = new ArrayList<>();
+        if (stored.get(USER_PROPERTIES) instanceof List<?> pairs) {
+            for (Object pair : pairs) {
+                List<?> both = (List<?>) pair;
+                user.add(Map.entry((String) both.get(0), (String) both.get(1)));
+            }
+        }
+        return new PublishProperties(
+                stored.get(PAYLOAD_FORMAT) instanceof Integer format ? format : -1,
+                stored.get(STORED_EXPIRY) instanceof Long seconds ? seconds : -1,
+                (String) stored.get(CONTENT_TYPE),
+                (String) stored.get(REPLY_TO),
+                (byte[]) stored.get(CORRELATION_ID),
+                List.copyOf(user));
     }
 
     /** Puts these properties on a core message. */

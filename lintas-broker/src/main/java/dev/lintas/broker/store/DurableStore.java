@@ -225,6 +225,27 @@ public final class DurableStore implements Persistence, AutoCloseable {
     }
 
     @Override
+    public void qos2Published(String clientId, int packetId, long messageId) {
+        if (!muted && index.isLive(RecordKey.session(clientId))) {
+            record(RecordKey.qos2Out(clientId, packetId), RecordType.QOS2_PUBLISHED,
+                    new Payloads.Writer().string(clientId).intValue(packetId).longValue(messageId).toBytes());
+        }
+    }
+
+    @Override
+    public void qos2Sent(String clientId, int packetId) {
+        if (!muted && index.isLive(RecordKey.session(clientId))) {
+            record(RecordKey.qos2Out(clientId, packetId), RecordType.QOS2_SENT, inFlight(clientId, packetId));
+        }
+    }
+
+    @Override
+    public void qos2Completed(String clientId, int packetId) {
+        tombstoneIfLive(RecordKey.qos2Out(clientId, packetId), RecordType.QOS2_COMPLETED,
+                inFlight(clientId, packetId));
+    }
+
+    @Override
     public void willPending(WillState will) {
         if (!muted) {
             record(RecordKey.will(will.clientId()), RecordType.WILL, Payloads.will(will));

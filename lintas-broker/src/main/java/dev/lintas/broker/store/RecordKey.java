@@ -11,14 +11,18 @@ import dev.lintas.broker.core.Binding;
  */
 record RecordKey(Kind kind, Object id) {
 
-    enum Kind { MESSAGE, ENTRY, EXCHANGE, QUEUE, BINDING, RETAINED, SESSION, QOS2, WILL }
+    enum Kind { MESSAGE, ENTRY, EXCHANGE, QUEUE, BINDING, RETAINED, SESSION, QOS2, WILL, QOS2_OUT }
 
     /** A message in a queue. */
     record QueueEntry(String queue, long messageId) {
     }
 
-    /** A QoS 2 packet id of a client, awaiting PUBREL. */
+    /** A QoS 2 packet id of a client: awaiting PUBREL ({@link Kind#QOS2}) or PUBCOMP ({@link Kind#QOS2_OUT}). */
     record InFlight(String clientId, int packetId) {
+    }
+
+    /** An outgoing QoS 2 PUBLISH of a client, sent with {@code packetId} and not answered yet. */
+    record Published(String clientId, int packetId, long messageId) {
     }
 
     static RecordKey message(long id) {
@@ -55,5 +59,9 @@ record RecordKey(Kind kind, Object id) {
 
     static RecordKey qos2(String clientId, int packetId) {
         return new RecordKey(Kind.QOS2, new InFlight(clientId, packetId));
+    }
+
+    static RecordKey qos2Out(String clientId, int packetId) {
+        return new RecordKey(Kind.QOS2_OUT, new InFlight(clientId, packetId));
     }
 }

@@ -29,7 +29,12 @@ enum RecordType {
     QOS2_RELEASED(16, true),
     /** An MQTT will waiting for its delay. */
     WILL(17, false),
-    WILL_DONE(18, true);
+    WILL_DONE(18, true),
+    /** An outgoing QoS 2 message's packet id: the client answered PUBREC, and PUBCOMP has not come yet. */
+    QOS2_SENT(19, false),
+    QOS2_COMPLETED(20, true),
+    /** An outgoing QoS 2 message was sent with this packet id, not answered yet: a re-send keeps the id. */
+    QOS2_PUBLISHED(21, false);
 
     private static final RecordType[] BY_CODE = new RecordType[128];
 

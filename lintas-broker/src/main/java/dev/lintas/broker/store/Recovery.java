@@ -152,7 +152,8 @@ public final class Recovery {
         Map<RecordKey, StoredRecord> kept = new HashMap<>();
         latest.forEach((key, record) -> {
             if (key.kind() == RecordKey.Kind.RETAINED || key.kind() == RecordKey.Kind.SESSION
-                    || key.kind() == RecordKey.Kind.QOS2 || key.kind() == RecordKey.Kind.WILL) {
+                    || key.kind() == RecordKey.Kind.QOS2 || key.kind() == RecordKey.Kind.QOS2_OUT
+                    || key.kind() == RecordKey.Kind.WILL) {
                 kept.put(key, record);
             }
         });
@@ -191,7 +192,7 @@ public final class Recovery {
     public <H> int restoreSessions(SessionRegistry<H> sessions) {
         Map<String, List<Integer>> awaitingRelease = new HashMap<>();
         for (StoredRecord record : latest.values()) {
-            if (record.value() instanceof RecordKey.InFlight inFlight) {
+            if (record.key().kind() == RecordKey.Kind.QOS2 && record.value() instanceof RecordKey.InFlight inFlight) {
                 awaitingRelease.computeIfAbsent(inFlight.clientId(), id -> new ArrayList<>()).add(inFlight.packetId());
             }
         }
@@ -204,6 +205,34 @@ public final class Recovery {
         }
         restored.put("sessions", count);
         return count;
+    }
+
+    /**
+     * The packet ids of outgoing QoS 2 messages that each client answered with PUBREC and has not completed, by
+     * client id, for the adapter to re-send PUBREL for when the session resumes.
+     */
+    public Map<String, List<Integer>> awaitingComplete() {
+        Map<String, List<Integer>> ids = new HashMap<>();
+        for (StoredRecord record : latest.values()) {
+            if (record.key().kind() == RecordKey.Kind.QOS2_OUT && record.value() instanceof RecordKey.InFlight sent) {
+                ids.computeIfAbsent(sent.clientId(), id -> new ArrayList<>()).add(sent.packetId());
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * The outgoing QoS 2 messages each client was sent and has not answered, by client id: packet id by message id,
+     * for the adapter to re-send them with the same packet id.
+     */
+    public Map<String, Map<Long, Integer>> unansweredPublishes() {
+        Map<String, Map<Long, Integer>> ids = new HashMap<>();
+        for (StoredRecord record : latest.values()) {
+            if (record.value() instanceof RecordKey.Published sent) {
+                ids.computeIfAbsent(sent.clientId(), id -> new HashMap<>()).put(sent.messageId(), sent.packetId());
+            }
+        }
+        return ids;
     }
 
     /**

@@ -37,7 +37,8 @@ public record StoreOptions(FsyncPolicy fsync, long segmentBytes, double compacti
         return new StoreOptions(fsync, segmentBytes, factor, minBytes, opener);
     }
 
-    StoreOptions withOpener(SegmentIo.Opener opener) {
+    /** How segment files are opened: a seam for tests that make writes fail as a full disk does. */
+    public StoreOptions withOpener(SegmentIo.Opener opener) {
         return new StoreOptions(fsync, segmentBytes, compactionFactor, compactionMinBytes, opener);
     }
 }

@@ -109,6 +109,16 @@ record StoredRecord(RecordKey key, long lsn, RecordType type, Object value, int 
                 key = new RecordKey(RecordKey.Kind.QOS2, inFlight);
                 value = record.type() == RecordType.QOS2_RECEIVED ? inFlight : null;
             }
+            case QOS2_PUBLISHED -> {
+                var published = new RecordKey.Published(in.string(), in.intValue(), in.longValue());
+                key = RecordKey.qos2Out(published.clientId(), published.packetId());
+                value = published;
+            }
+            case QOS2_SENT, QOS2_COMPLETED -> {
+                RecordKey.InFlight inFlight = new RecordKey.InFlight(in.string(), in.intValue());
+                key = new RecordKey(RecordKey.Kind.QOS2_OUT, inFlight);
+                value = record.type() == RecordType.QOS2_SENT ? inFlight : null;
+            }
             default -> throw new IOException("unknown record type " + record.type());
         }
         return new StoredRecord(key, record.lsn(), record.type(), value, size);

@@ -7,8 +7,11 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import dev.lintas.broker.Broker;
 import dev.lintas.broker.auth.AuthConfig;
 import dev.lintas.broker.config.BrokerConfig;
+import dev.lintas.broker.store.FsyncPolicy;
 import dev.lintas.runtime.RuntimeContext;
 import dev.lintas.runtime.net.HostPort;
+
+import java.nio.file.Path;
 
 /** A real broker with an MQTT listener on port 0 of 127.0.0.1, on its own event loops, and clients for it. */
 public final class MqttBrokerUnderTest implements AutoCloseable {
@@ -35,6 +38,17 @@ public final class MqttBrokerUnderTest implements AutoCloseable {
         try {
             return new MqttBrokerUnderTest(MqttSettings.DEFAULTS, AuthConfig.DEFAULTS,
                     BrokerConfig.mqttAndWebSocket(LOCAL_PORT_0, LOCAL_PORT_0));
+        } catch (Exception e) {
+            throw new IllegalStateException("the broker did not start", e);
+        }
+    }
+
+    /** With the durable store in {@code dataDir} ({@code fsync: always}): a broker started again on it restores it. */
+    public static MqttBrokerUnderTest startDurable(Path dataDir) {
+        try {
+            return new MqttBrokerUnderTest(MqttSettings.DEFAULTS, AuthConfig.DEFAULTS, new BrokerConfig(
+                    dataDir.toString(), LOCAL_PORT_0, null, null, null, MqttSettings.DEFAULTS, AuthConfig.DEFAULTS,
+                    null, null, FsyncPolicy.ALWAYS));
         } catch (Exception e) {
             throw new IllegalStateException("the broker did not start", e);
         }

@@ -12,13 +12,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * Real segment files with a test's hands on them: counts writes and fsyncs, can hold the first fsync until released,
  * and can make writes fail as a full disk does.
  */
-final class Disk implements SegmentIo.Opener {
+public final class Disk implements SegmentIo.Opener {
 
     final AtomicLong writtenBytes = new AtomicLong();
     final AtomicLong forcedBytes = new AtomicLong();
     final AtomicInteger writes = new AtomicInteger();
     final AtomicInteger forces = new AtomicInteger();
-    final AtomicBoolean full = new AtomicBoolean();
+    /** While true, every write and fsync fails with "No space left on device". */
+    public final AtomicBoolean full = new AtomicBoolean();
     final CountDownLatch forceEntered = new CountDownLatch(1);
     volatile CountDownLatch holdFirstForce;
 

@@ -9,6 +9,8 @@ import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 
 /**
@@ -51,12 +53,25 @@ abstract class BenchConnection extends SimpleChannelInboundHandler<MqttMessage> 
     @Override
     public final void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        boolean persistent = persistentSession();
+        MqttProperties properties = new MqttProperties();
+        if (persistent && plan.version() == MqttVersion.MQTT_5) {
+            properties.add(new MqttProperties.IntegerProperty(
+                    MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value(),
+                    MqttBenchPlan.PERSISTENT_SESSION_EXPIRY));
+        }
         ctx.writeAndFlush(MqttMessageBuilders.connect()
                 .protocolVersion(plan.version())
                 .clientId(clientId)
-                .cleanSession(true)
+                .cleanSession(!persistent)
+                .properties(properties)
                 .keepAlive(0)   // a run sends and receives continuously; no pings to schedule
                 .build());
+    }
+
+    /** Whether this connection asks for a session that outlives it; see {@link MqttBenchPlan#persistentSessions}. */
+    protected boolean persistentSession() {
+        return false;
     }
 
     @Override

@@ -32,6 +32,11 @@ final class BenchSubscriber extends BenchConnection {
     private int grantedQos = -1;
     private boolean wrote;
 
+    @Override
+    protected boolean persistentSession() {
+        return plan.persistentSessions();
+    }
+
     BenchSubscriber(MqttBenchPlan plan, int index) {
         super(plan, plan.clientId('s', index));
         this.filter = plan.subscription(index);

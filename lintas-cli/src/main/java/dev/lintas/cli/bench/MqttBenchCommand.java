@@ -104,6 +104,11 @@ public final class MqttBenchCommand implements Callable<Integer> {
                 + "(default: ${DEFAULT-VALUE})")
     String drainTimeout;
 
+    @Option(names = "--persistent-sessions",
+            description = "subscribers connect with persistent sessions (clean session off; v5: session expiry "
+                + MqttBenchPlan.PERSISTENT_SESSION_EXPIRY + " s), so that a durable broker stores their messages")
+    boolean persistentSessions;
+
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|tsv",
             description = "text, or one line of tab-separated name=value fields (default: ${DEFAULT-VALUE})")
     String format;
@@ -186,7 +191,8 @@ public final class MqttBenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), String.join("\n", problems));
         }
         return new MqttBenchPlan(host, port, mqttVersion, MqttQoS.valueOf(qos), publishers, subscribers, topicLayout,
-                topicName, size, rate, inflight, warm, measured, count, loops, connect, drain, runId);
+                topicName, size, rate, inflight, warm, measured, count, loops, connect, drain, runId,
+                persistentSessions);
     }
 
     private static Duration duration(String option, String text, boolean zeroAllowed, List<String> problems) {

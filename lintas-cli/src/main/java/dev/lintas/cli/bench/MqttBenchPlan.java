@@ -16,10 +16,17 @@ import io.netty.handler.codec.mqtt.MqttVersion;
  * @param duration      the measured phase; with a {@code count}, the most it may last
  * @param drainTimeout  how long after the last measured publish to wait for the acknowledgements and deliveries
  *                      still in flight
+ * @param persistentSessions whether subscribers connect with a persistent session (3.1.1: clean session off; v5:
+ *                      clean start off and a Session Expiry Interval of {@value #PERSISTENT_SESSION_EXPIRY} s), whose
+ *                      messages a durable broker keeps on disk
  */
 record MqttBenchPlan(String host, int port, MqttVersion version, MqttQoS qos, int publishers, int subscribers,
         TopicLayout layout, String topic, int payloadSize, long ratePerSecond, int inflight, Duration warmup,
-        Duration duration, long count, int threads, Duration connectTimeout, Duration drainTimeout, String runId) {
+        Duration duration, long count, int threads, Duration connectTimeout, Duration drainTimeout, String runId,
+        boolean persistentSessions) {
+
+    /** The Session Expiry Interval of a v5 subscriber's persistent session, in seconds. */
+    static final int PERSISTENT_SESSION_EXPIRY = 300;
 
     /** The topic publisher {@code publisher} publishes to. */
     String publishTopic(int publisher) {
@@ -50,6 +57,7 @@ record MqttBenchPlan(String host, int port, MqttVersion version, MqttQoS qos, in
                 : seconds(duration);
         return host + ":" + port + ", MQTT " + v + ", QoS " + qos.value() + ", " + publishers + " publisher(s) -> "
                 + subscribers + " subscriber(s), " + topics + ", " + payloadSize + " B payload, " + pace + window
+                + (persistentSessions ? ", persistent subscriber sessions" : "")
                 + ", warm-up " + seconds(warmup) + ", measured " + length + ", " + threads + " + " + threads
                 + " event loop(s)";
     }
