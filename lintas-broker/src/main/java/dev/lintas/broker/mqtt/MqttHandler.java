@@ -59,7 +59,7 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * All fields are only touched on the channel's event loop: core deliveries are handed over to it.
  */
-final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer {
+final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer, MqttDeliveries.Sink {
 
     private static final Logger log = LoggerFactory.getLogger(MqttHandler.class);
     /** The v5 Receive Maximum a client that sends none has. */
@@ -94,6 +94,9 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     /** Enhanced authentication, when CONNECT named a method; the CONNECT waits while the exchange is under way. */
     private EnhancedAuth auth;
     private MqttConnectMessage authenticatingConnect;
+    /** Core deliveries on their way to the event loop, sent in batches; set when the handler is added. */
+    private MqttDeliveries deliveries;
+    private final MqttWrittenAcks writtenAcks = new MqttWrittenAcks();
 
     MqttHandler(MqttBroker broker) {
         this.broker = broker;
@@ -102,6 +105,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.deliveries = new MqttDeliveries(ctx.executor(), this);
     }
 
     @Override
@@ -359,7 +363,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     private void joinShared(String filter, MqttSharedGroups.Shared group) {
         shared.join(filter, group, member -> {
             Subscription joined = broker.consumeShared(session, group,
-                    delivery -> ctx.executor().execute(() -> sendShared(member, delivery)), outgoing.window());
+                    delivery -> deliveries.add(member, delivery), outgoing.window());
             if (outgoing.paused()) {
                 joined.pause();
             }
@@ -372,6 +376,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         ctx.executor().execute(() -> {
             writeHeld();
             ctx.flush();
+            updateFlow();
         });
     }
 
@@ -565,7 +570,24 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     /** A core delivery from the session's queue; any thread. */
     @Override
     public void deliver(Delivery delivery) {
-        ctx.executor().execute(() -> send(delivery));
+        deliveries.add(null, delivery);
+    }
+
+    @Override
+    public void send(MqttDeliveries.Handoff handoff) {
+        if (handoff.member() == null) {
+            send(handoff.delivery());
+        } else {
+            sendShared(handoff.member(), handoff.delivery());
+        }
+    }
+
+    /** The end of a batch of deliveries: one flush, one acknowledgement of its QoS 0 messages, one flow check. */
+    @Override
+    public void batchEnded() {
+        ctx.flush();
+        writtenAcks.batchEnded(() -> state == MqttConnection.CONNECTED);
+        updateFlow();
     }
 
     @Override
@@ -614,8 +636,9 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     }
 
     /**
-     * Sends a PUBLISH; at QoS 1 and 2 it is remembered until answered. One larger than the client's Maximum Packet
-     * Size is discarded (and its delivery acknowledged), as MQTT 5 says.
+     * Writes a PUBLISH, without a flush: the caller flushes (a batch of deliveries, once at its end). At QoS 1 and 2
+     * it is remembered until answered; at QoS 0 a core delivery is acknowledged with its batch, once written. One
+     * larger than the client's Maximum Packet Size is discarded (and its delivery acknowledged), as MQTT 5 says.
      *
      * @param tag the core delivery, acknowledged once written (QoS 0) or answered; -1 for none
      * @param packetId the packet id to keep for a re-send, or -1 to take a new one
@@ -637,19 +660,13 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         packetId = publish.variableHeader().packetId();
         if (qos == 0) {
             if (tag < 0) {
-                ctx.writeAndFlush(publish, ctx.voidPromise());
-                return;
+                ctx.write(publish, ctx.voidPromise());
+            } else {
+                writtenAcks.written(from, tag, ctx.write(publish));
             }
-            // Acknowledged once written, not when queued: the window then bounds what waits in the channel's buffer.
-            ctx.writeAndFlush(publish).addListener(future -> {
-                if (future.isSuccess() && state == MqttConnection.CONNECTED) {
-                    from.ack(tag, false);
-                }
-            });
         } else {
             inFlight.add(new MqttInFlight.Outgoing(packetId, qos, tag, from, topic, retain, message));
-            ctx.writeAndFlush(publish);
-            updateFlow();
+            ctx.write(publish, ctx.voidPromise());
         }
     }
 
@@ -711,6 +728,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                         ackProperties),
                 new MqttSubAckPayload(codes)));
         retainedSends.forEach(Runnable::run);
+        ctx.flush();
+        updateFlow();
     }
 
     /**
