@@ -97,6 +97,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     /** Core deliveries on their way to the event loop, sent in batches; set when the handler is added. */
     private MqttDeliveries deliveries;
     private final MqttWrittenAcks writtenAcks = new MqttWrittenAcks();
+    /** Whether acknowledgements were written during this read and await its end for their flush. */
+    private boolean flushAtReadEnd;
 
     MqttHandler(MqttBroker broker) {
         this.broker = broker;
@@ -117,6 +119,22 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         } finally {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /** The end of a read: one flush for every acknowledgement it wrote, rather than one per packet. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (flushAtReadEnd) {
+            flushAtReadEnd = false;
+            ctx.flush();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    /** Writes an acknowledgement of a packet just read; {@link #channelReadComplete} flushes it. */
+    private void answer(MqttMessage ack) {
+        ctx.write(ack);
+        flushAtReadEnd = true;
     }
 
     private void read(MqttMessage msg) {
@@ -155,7 +173,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                         msg.variableHeader() instanceof MqttPubReplyMessageVariableHeader header
                                 ? header.reasonCode() & 0xFF : 0);
                 if (release != null) {
-                    ctx.writeAndFlush(release);
+                    answer(release);
                 }
                 updateFlow();
             }
@@ -534,10 +552,10 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             broker.publish(clientId, topic, qos, msg.fixedHeader().isRetain(), payload, properties);
         }
         if (qos == 1) {
-            ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(packetId).build());
+            answer(MqttMessageBuilders.pubAck().packetId(packetId).build());
         } else if (qos == 2) {
             sessionState.received(packetId);
-            ctx.writeAndFlush(MqttOutgoing.pubReply(MqttMessageType.PUBREC, packetId,
+            answer(MqttOutgoing.pubReply(MqttMessageType.PUBREC, packetId,
                     MqttPubReplyMessageVariableHeader.REASON_CODE_OK));
         }
     }
@@ -546,7 +564,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     private void pubRel(int packetId) {
         byte reason = sessionState.released(packetId) ? MqttReasonCodes.PubComp.SUCCESS.byteValue()
                 : MqttReasonCodes.PubComp.PACKET_IDENTIFIER_NOT_FOUND.byteValue();
-        ctx.writeAndFlush(MqttOutgoing.pubReply(MqttMessageType.PUBCOMP, packetId, reason));
+        answer(MqttOutgoing.pubReply(MqttMessageType.PUBCOMP, packetId, reason));
     }
 
     /**
