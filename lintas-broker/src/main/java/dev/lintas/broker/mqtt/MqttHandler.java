@@ -121,9 +121,15 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         }
     }
 
-    /** The end of a read: one flush for every acknowledgement it wrote, rather than one per packet. */
+    /**
+     * The end of a read: the PUBACKs it brought are acknowledged to the core together, and the acknowledgements it
+     * wrote get one flush, rather than one each.
+     */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (outgoing != null) {
+            outgoing.settleAnswered();
+        }
         if (flushAtReadEnd) {
             flushAtReadEnd = false;
             ctx.flush();

@@ -3,7 +3,6 @@ package dev.lintas.broker.mqtt;
 import dev.lintas.broker.core.Subscription;
 import io.netty.channel.ChannelFuture;
 
-import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -16,20 +15,12 @@ import java.util.function.BooleanSupplier;
  */
 final class MqttWrittenAcks {
 
-    private Subscription[] from = new Subscription[16];
-    private long[] tags = new long[16];
-    private int size;
+    private final MqttAckBatch written = new MqttAckBatch();
     private ChannelFuture lastWrite;
 
-    /** A QoS 0 delivery of {@code from} was written by {@code write}. */
+    /** A QoS 0 delivery of {@code subscription} was written by {@code write}. */
     void written(Subscription subscription, long tag, ChannelFuture write) {
-        if (size == tags.length) {
-            from = Arrays.copyOf(from, size * 2);
-            tags = Arrays.copyOf(tags, size * 2);
-        }
-        from[size] = subscription;
-        tags[size] = tag;
-        size++;
+        written.add(subscription, tag);
         lastWrite = write;
     }
 
@@ -38,38 +29,16 @@ final class MqttWrittenAcks {
      * delivery recorded since the last call, each to the subscription it came from.
      */
     void batchEnded(BooleanSupplier stillWanted) {
-        if (size == 0) {
+        if (written.isEmpty()) {
             return;
         }
-        Subscription[] batchFrom = Arrays.copyOf(from, size);
-        long[] batchTags = Arrays.copyOf(tags, size);
-        Arrays.fill(from, 0, size, null);
-        size = 0;
+        MqttAckBatch batch = written.take();
         ChannelFuture write = lastWrite;
         lastWrite = null;
         write.addListener(future -> {
             if (future.isSuccess() && stillWanted.getAsBoolean()) {
-                acknowledge(batchFrom, batchTags);
+                batch.acknowledge();
             }
         });
-    }
-
-    /** Groups the tags by subscription, in place: nearly always one, the session's queue. */
-    private static void acknowledge(Subscription[] from, long[] tags) {
-        long[] group = new long[tags.length];
-        for (int i = 0; i < from.length; i++) {
-            Subscription subscription = from[i];
-            if (subscription == null) {
-                continue;
-            }
-            int count = 0;
-            for (int j = i; j < from.length; j++) {
-                if (from[j] == subscription) {
-                    group[count++] = tags[j];
-                    from[j] = null;
-                }
-            }
-            subscription.ackEach(group, count);
-        }
     }
 }
