@@ -36,6 +36,13 @@ final class Outstanding {
         return settled;
     }
 
+    /** Takes the deliveries of the first {@code count} tags; see {@link Subscription#ackEach}. */
+    List<QueuedMessage> settle(Subscription subscription, long[] deliveryTags, int count) {
+        List<QueuedMessage> settled = subscription.takeUnacked(deliveryTags, count);
+        this.count -= settled.size();
+        return settled;
+    }
+
     /** Closes the subscription and takes everything it held, in tag order. */
     List<QueuedMessage> close(Subscription subscription) {
         holders.remove(subscription);

@@ -207,6 +207,22 @@ public final class Queue {
         }
     }
 
+    /** Acknowledges several deliveries, each by its own tag; see {@link Subscription#ackEach}. */
+    void settleEach(Subscription subscription, long[] deliveryTags, int count) {
+        lock.lock();
+        try {
+            if (deleted) {
+                return;
+            }
+            for (QueuedMessage message : outstanding.settle(subscription, deliveryTags, count)) {
+                removals.removed(message, RemovalReason.ACKED);
+            }
+            dispatch(clock.getAsLong());
+        } finally {
+            release();
+        }
+    }
+
     void pause(Subscription subscription, boolean paused) {
         lock.lock();
         try {

@@ -66,6 +66,21 @@ public final class Subscription {
     }
 
     /**
+     * Acknowledges the first {@code count} of {@code deliveryTags}, each on its own, under one take of the queue's lock:
+     * for an adapter that settles many deliveries at once but not every one up to a tag (an MQTT connection mixes QoS
+     * 0 deliveries, settled once written, with QoS 1 ones that wait for PUBACK). An unknown tag is a 406 and changes
+     * nothing, as for {@link #ack}.
+     */
+    public void ackEach(long[] deliveryTags, int count) {
+        if (count < 0 || count > deliveryTags.length) {
+            throw new IllegalArgumentException("count: " + count + " (expected: 0 to " + deliveryTags.length + ")");
+        }
+        if (count > 0) {
+            queue.settleEach(this, deliveryTags, count);
+        }
+    }
+
+    /**
      * Refuses one delivery, or with {@code multiple} every one up to and including it (0: all of them). With
      * {@code requeue} they go back to their original positions in the queue, to be delivered again with the
      * redelivered flag; without it they are dropped, or dead-lettered with reason {@code rejected}.
@@ -136,6 +151,23 @@ public final class Subscription {
             }
             taken.add(entry.getValue());
             it.remove();
+        }
+        return taken;
+    }
+
+    /** Removes and returns the deliveries of the first {@code count} tags, or none if one is unknown. */
+    List<QueuedMessage> takeUnacked(long[] deliveryTags, int count) {
+        for (int i = 0; i < count; i++) {
+            if (!unacked.containsKey(deliveryTags[i])) {
+                throw unknownTag(deliveryTags[i]);
+            }
+        }
+        List<QueuedMessage> taken = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            QueuedMessage message = unacked.remove(deliveryTags[i]);
+            if (message != null) { // null only for a tag named twice
+                taken.add(message);
+            }
         }
         return taken;
     }

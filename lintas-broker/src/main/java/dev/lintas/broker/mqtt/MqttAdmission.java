@@ -88,6 +88,8 @@ final class MqttAdmission extends ChannelInboundHandlerAdapter {
                     }
                     ctx.channel().config().setAutoRead(true);
                     decide(ctx, connect, failure == null ? result : Authenticator.Verdict.BUSY);
+                    // The held packets were passed on outside a read: end one, so what they wrote is flushed.
+                    ctx.fireChannelReadComplete();
                 });
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 ReferenceCountUtil.release(connect); // The event loop is shutting down.

@@ -513,22 +513,42 @@ public final class MqttBroker {
         return sessions.size();
     }
 
-    /** Whether an MQTT filter matches an MQTT topic name; a filter that starts with a wildcard skips '$' topics. */
+    /**
+     * Whether an MQTT filter matches an MQTT topic name; a filter that starts with a wildcard skips '$' topics. It
+     * runs for every delivery against each of the session's filters, so it walks the levels in place and allocates
+     * nothing.
+     */
     static boolean matches(String filter, String topic) {
         if (topic.startsWith("$") && (filter.startsWith("+") || filter.startsWith("#"))) {
             return false;
         }
-        String[] f = filter.split("/", -1);
-        String[] t = topic.split("/", -1);
-        for (int i = 0; i < f.length; i++) {
-            if (f[i].equals("#")) {
+        int f = 0; // where the filter's current level starts
+        int t = 0; // where the topic's current level starts; past its length once the topic has no more levels
+        while (true) {
+            int fEnd = levelEnd(filter, f);
+            boolean wildcard = fEnd - f == 1;
+            if (wildcard && filter.charAt(f) == '#') {
                 return true;
             }
-            if (i >= t.length || !f[i].equals("+") && !f[i].equals(t[i])) {
+            if (t > topic.length()) {
                 return false;
             }
+            int tEnd = levelEnd(topic, t);
+            if (!(wildcard && filter.charAt(f) == '+')
+                    && (fEnd - f != tEnd - t || !filter.regionMatches(f, topic, t, fEnd - f))) {
+                return false;
+            }
+            if (fEnd == filter.length()) {
+                return tEnd == topic.length();
+            }
+            f = fEnd + 1;
+            t = tEnd + 1;
         }
-        return f.length == t.length;
+    }
+
+    private static int levelEnd(String name, int start) {
+        int slash = name.indexOf('/', start);
+        return slash < 0 ? name.length() : slash;
     }
 
     /** A topic name a client may publish to: not empty, no wildcards, no NUL. */

@@ -61,7 +61,7 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * All fields are only touched on the channel's event loop: core deliveries are handed over to it.
  */
-final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer {
+final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer, MqttDeliveries.Sink {
 
     private static final Logger log = LoggerFactory.getLogger(MqttHandler.class);
     /** The v5 Receive Maximum a client that sends none has. */
@@ -98,6 +98,11 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     /** Enhanced authentication, when CONNECT named a method; the CONNECT waits while the exchange is under way. */
     private EnhancedAuth auth;
     private MqttConnectMessage authenticatingConnect;
+    /** Core deliveries on their way to the event loop, sent in batches; set when the handler is added. */
+    private MqttDeliveries deliveries;
+    private final MqttWrittenAcks writtenAcks = new MqttWrittenAcks();
+    /** Whether acknowledgements were written during this read and await its end for their flush. */
+    private boolean flushAtReadEnd;
 
     MqttHandler(MqttBroker broker) {
         this.broker = broker;
@@ -106,6 +111,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.deliveries = new MqttDeliveries(ctx.executor(), this);
     }
 
     @Override
@@ -117,6 +123,28 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         } finally {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /**
+     * The end of a read: the PUBACKs it brought are acknowledged to the core together, and the acknowledgements it
+     * wrote get one flush, rather than one each.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (outgoing != null) {
+            outgoing.settleAnswered();
+        }
+        if (flushAtReadEnd) {
+            flushAtReadEnd = false;
+            ctx.flush();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    /** Writes an acknowledgement of a packet just read; {@link #channelReadComplete} flushes it. */
+    private void answer(MqttMessage ack) {
+        ctx.write(ack);
+        flushAtReadEnd = true;
     }
 
     private void read(MqttMessage msg) {
@@ -155,7 +183,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                         msg.variableHeader() instanceof MqttPubReplyMessageVariableHeader header
                                 ? header.reasonCode() & 0xFF : 0);
                 if (release != null) {
-                    ctx.writeAndFlush(release);
+                    answer(release);
                 }
                 updateFlow();
             }
@@ -375,7 +403,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     private void joinShared(String filter, MqttSharedGroups.Shared group) {
         shared.join(filter, group, member -> {
             Subscription joined = broker.consumeShared(session, group,
-                    delivery -> ctx.executor().execute(() -> sendShared(member, delivery)), outgoing.window());
+                    delivery -> deliveries.add(member, delivery), outgoing.window());
             if (outgoing.paused()) {
                 joined.pause();
             }
@@ -388,6 +416,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         ctx.executor().execute(() -> {
             writeHeld();
             ctx.flush();
+            updateFlow();
         });
     }
 
@@ -597,13 +626,13 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             reason = MqttReasonCodes.PubAck.QUOTA_EXCEEDED.byteValue();
         }
         if (why == null) {
-            ctx.write(type == MqttMessageType.PUBACK ? MqttMessageBuilders.pubAck().packetId(ack.packetId()).build()
+            answer(type == MqttMessageType.PUBACK ? MqttMessageBuilders.pubAck().packetId(ack.packetId()).build()
                     : MqttOutgoing.pubReply(type, ack.packetId(), reason));
             return;
         }
         log.debug("mqtt client '{}': PUBLISH refused with 0x{}, {}", clientId, Integer.toHexString(reason), why);
         MqttFixedHeader header = new MqttFixedHeader(type, false, MqttQoS.AT_MOST_ONCE, false, 0);
-        ctx.write(new MqttMessage(header, new MqttPubReplyMessageVariableHeader(ack.packetId(), reason,
+        answer(new MqttMessage(header, new MqttPubReplyMessageVariableHeader(ack.packetId(), reason,
                 ReasonStrings.forAck(why, problemInformation, 3, clientMaxPacketSize))));
     }
 
@@ -612,7 +641,24 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     /** A core delivery from the session's queue; any thread. */
     @Override
     public void deliver(Delivery delivery) {
-        ctx.executor().execute(() -> send(delivery));
+        deliveries.add(null, delivery);
+    }
+
+    @Override
+    public void send(MqttDeliveries.Handoff handoff) {
+        if (handoff.member() == null) {
+            send(handoff.delivery());
+        } else {
+            sendShared(handoff.member(), handoff.delivery());
+        }
+    }
+
+    /** The end of a batch of deliveries: one flush, one acknowledgement of its QoS 0 messages, one flow check. */
+    @Override
+    public void batchEnded() {
+        ctx.flush();
+        writtenAcks.batchEnded(() -> state == MqttConnection.CONNECTED);
+        updateFlow();
     }
 
     @Override
@@ -661,8 +707,9 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     }
 
     /**
-     * Sends a PUBLISH; at QoS 1 and 2 it is remembered until answered. One larger than the client's Maximum Packet
-     * Size is discarded (and its delivery acknowledged), as MQTT 5 says.
+     * Writes a PUBLISH, without a flush: the caller flushes (a batch of deliveries, once at its end). At QoS 1 and 2
+     * it is remembered until answered; at QoS 0 a core delivery is acknowledged with its batch, once written. One
+     * larger than the client's Maximum Packet Size is discarded (and its delivery acknowledged), as MQTT 5 says.
      *
      * @param tag the core delivery, acknowledged once written (QoS 0) or answered; -1 for none
      * @param packetId the packet id to keep for a re-send, or -1 to take a new one
@@ -684,22 +731,16 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         packetId = publish.variableHeader().packetId();
         if (qos == 0) {
             if (tag < 0) {
-                ctx.writeAndFlush(publish, ctx.voidPromise());
-                return;
+                ctx.write(publish, ctx.voidPromise());
+            } else {
+                writtenAcks.written(from, tag, ctx.write(publish));
             }
-            // Acknowledged once written, not when queued: the window then bounds what waits in the channel's buffer.
-            ctx.writeAndFlush(publish).addListener(future -> {
-                if (future.isSuccess() && state == MqttConnection.CONNECTED) {
-                    from.ack(tag, false);
-                }
-            });
         } else {
             inFlight.add(new MqttInFlight.Outgoing(packetId, qos, tag, from, topic, retain, message));
             if (qos == 2) {
                 sessionState.sent(packetId, message); // The store keeps the packet id for a re-send.
             }
-            ctx.writeAndFlush(publish);
-            updateFlow();
+            ctx.write(publish, ctx.voidPromise());
         }
     }
 
@@ -761,6 +802,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                         ackProperties),
                 new MqttSubAckPayload(codes)));
         retainedSends.forEach(Runnable::run);
+        ctx.flush();
+        updateFlow();
     }
 
     /**

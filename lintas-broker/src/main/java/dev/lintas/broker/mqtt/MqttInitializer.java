@@ -1,8 +1,10 @@
 package dev.lintas.broker.mqtt;
 
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
@@ -39,6 +41,8 @@ public final class MqttInitializer extends ChannelInitializer<Channel> {
         this(broker, settings, connections, false);
     }
 
+    static final int MAX_READ_BYTES = 8192;
+
     private MqttInitializer(MqttBroker broker, MqttSettings settings, ChannelGroup connections, boolean webSocket) {
         this.broker = broker;
         this.settings = settings;
@@ -51,9 +55,21 @@ public final class MqttInitializer extends ChannelInitializer<Channel> {
         return new MqttInitializer(broker, settings, connections, true);
     }
 
+    /**
+     * One read of at most {@value #MAX_READ_BYTES} bytes per connection per event-loop turn (Netty's default is 16
+     * reads of up to 64 KiB). A publisher sending flat out then cannot take the turn from the other connections of
+     * its event loop, above all from the subscribers its messages are for: what it sent beyond that is read in the
+     * next turn, after the deliveries. Without it, 100 publishers flooding one subscriber filled its session queue
+     * while the subscriber got a few thousand messages a second.
+     */
+    static RecvByteBufAllocator fairReads() {
+        return new AdaptiveRecvByteBufAllocator(64, 1024, MAX_READ_BYTES).maxMessagesPerRead(1);
+    }
+
     @Override
     protected void initChannel(Channel channel) {
         connections.add(channel);
+        channel.config().setRecvByteBufAllocator(fairReads());
         ChannelPipeline pipeline = channel.pipeline();
         if (webSocket) {
             MqttWebSocket.addHandlers(pipeline, settings.maxPacketSize());

@@ -27,6 +27,8 @@ final class MqttOutgoing {
     /** The most QoS 1 and 2 messages unfinished at once (until PUBACK or PUBCOMP): the client's Receive Maximum. */
     private final int window;
     private boolean paused;
+    /** QoS 1 deliveries the client has answered, not yet acknowledged to the core. */
+    private final MqttAckBatch answered = new MqttAckBatch();
 
     MqttOutgoing(MqttSessionState session, int window) {
         this.session = session;
@@ -46,11 +48,24 @@ final class MqttOutgoing {
         return paused;
     }
 
-    /** A PUBACK: the client has the QoS 1 message, and its core delivery is acknowledged. */
+    /**
+     * A PUBACK: the client has the QoS 1 message. Its core delivery is acknowledged by the next
+     * {@link #settleAnswered}, together with the others answered in the same read.
+     */
     void pubAck(int packetId) {
         MqttInFlight.Outgoing sent = inFlight.answered(packetId, 1);
-        if (sent != null) {
-            sent.settle();
+        if (sent != null && sent.tag() >= 0 && sent.from() != null) {
+            answered.add(sent.from(), sent.tag());
+        }
+    }
+
+    /**
+     * Acknowledges to the core the deliveries whose PUBACK came since the last call: at the end of each read, and
+     * when the connection ends, before its subscriptions close and would take them back.
+     */
+    void settleAnswered() {
+        if (!answered.isEmpty()) {
+            answered.acknowledge();
         }
     }
 
@@ -117,6 +132,7 @@ final class MqttOutgoing {
      * (MQTT 5 4.8.2), so it is acknowledged to its queue and held. Other QoS 1 ones go back to their queues.
      */
     void connectionEnded(Subscription own) {
+        settleAnswered();
         List<MqttInFlight.Outgoing> requeued = new ArrayList<>();
         for (MqttInFlight.Outgoing sent : inFlight.clear()) {
             if (sent.tag() >= 0 && sent.from() == own) {

@@ -12,7 +12,8 @@ import java.util.concurrent.RejectedExecutionException;
  * The answers to one connection's incoming PUBLISH and PUBREL packets (PUBACK, PUBREC, PUBCOMP), each sent only once
  * what it answers is durable, and all in the order the packets came: MQTT (4.6) wants PUBACK and PUBREC in the order
  * of the PUBLISH packets, so an answer whose publish touched nothing durable still waits behind earlier ones whose
- * fsync has not completed. An answer with nothing ahead of it and nothing to wait for is written at once.
+ * fsync has not completed. An answer with nothing ahead of it and nothing to wait for is written at once, and flushed
+ * with the other answers of the same read (at {@code channelReadComplete}); one that waited is flushed when written.
  * <p>
  * Event loop only: the store's completions are handed over to the connection's event loop, and nothing here blocks.
  */
@@ -62,8 +63,7 @@ final class MqttPublishAcks {
     void add(Ack ack, CompletionStage<Void> durable) {
         if (queue.isEmpty() && durable instanceof CompletableFuture<Void> future && future.isDone()
                 && !future.isCompletedExceptionally()) {
-            writer.write(ack, null);
-            writer.flush();
+            writer.write(ack, null); // Flushed with the rest of the read, at channelReadComplete.
             return;
         }
         Pending pending = new Pending(ack);

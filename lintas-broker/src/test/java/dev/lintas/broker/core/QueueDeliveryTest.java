@@ -3,6 +3,7 @@ package dev.lintas.broker.core;
 import static dev.lintas.broker.core.Hosts.send;
 import static dev.lintas.broker.core.Refusals.errorOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -92,6 +93,39 @@ class QueueDeliveryTest {
         subscription.ack(0, true);
         assertThat(subscription.unackedCount()).isZero();
         assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 1, 0));
+    }
+
+    @Test
+    void ackEachSettlesTheTagsNamedAndLeavesTheOthersThenDispatchesOnce() {
+        RecordingConsumer consumer = new RecordingConsumer();
+        Subscription subscription = queue.consume(consumer, ConsumeOptions.manualAck("c", 4));
+        sendAll(6);
+        List<Delivery> deliveries = consumer.deliveries();
+        assertThat(consumer.payloads()).containsExactly("m0", "m1", "m2", "m3");
+
+        // m0 and m2 settled, m1 and m3 still held: the prefetch window reopens by two.
+        subscription.ackEach(new long[] {deliveries.get(0).tag(), deliveries.get(2).tag(), -1}, 2);
+
+        assertThat(consumer.payloads()).containsExactly("m0", "m1", "m2", "m3", "m4", "m5");
+        assertThat(subscription.unackedCount()).isEqualTo(4);
+        assertThat(queue.stats()).isEqualTo(new QueueStats(0, 4, 1, 0));
+        subscription.ackEach(new long[0], 0);
+        assertThat(subscription.unackedCount()).isEqualTo(4);
+    }
+
+    @Test
+    void ackEachWithAnUnknownTagIsAPreconditionFailureThatChangesNothing() {
+        RecordingConsumer consumer = new RecordingConsumer();
+        Subscription subscription = queue.consume(consumer, ConsumeOptions.manualAck("c", 0));
+        sendAll(2);
+        long first = consumer.deliveries().get(0).tag();
+
+        assertThat(errorOf(() -> subscription.ackEach(new long[] {first, first + 100}, 2)))
+                .isEqualTo(BrokerError.PRECONDITION_FAILED);
+        assertThat(subscription.unackedCount()).isEqualTo(2);
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> subscription.ackEach(new long[] {first}, 2))
+                .withMessage("count: 2 (expected: 0 to 1)");
     }
 
     @Test

@@ -18,6 +18,7 @@ import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
@@ -157,6 +158,8 @@ class MqttAuthTest {
         channel.writeInbound(MqttMessageBuilders.publish().topicName("early/bird").qos(MqttQoS.AT_MOST_ONCE)
                 .payload(Unpooled.copiedBuffer(bytes("before the CONNACK"))).build());
         channel.writeInbound(MqttMessage.PINGREQ);
+        channel.writeInbound(MqttMessageBuilders.publish().topicName("early/bird").qos(MqttQoS.AT_LEAST_ONCE)
+                .messageId(7).payload(Unpooled.copiedBuffer(bytes("last in line"))).build());
         assertThat((Object) channel.readOutbound()).isNull();
         assertThat(channel.config().isAutoRead()).isFalse();
         assertThat(hashing).hasSize(1);
@@ -168,9 +171,14 @@ class MqttAuthTest {
         assertThat(ack.variableHeader().connectReturnCode()).isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
         MqttMessage pong = channel.readOutbound();
         assertThat(pong.fixedHeader().messageType()).isEqualTo(MqttMessageType.PINGRESP);
+        // Acknowledgements are flushed at the end of a read; the held packets get one too.
+        MqttMessage pubAck = channel.readOutbound();
+        assertThat(pubAck.fixedHeader().messageType()).isEqualTo(MqttMessageType.PUBACK);
+        assertThat(((MqttMessageIdVariableHeader) pubAck.variableHeader()).messageId()).isEqualTo(7);
         assertThat(channel.config().isAutoRead()).isTrue();
         assertThat(broker.connectionsAdmitted()).isEqualTo(1);
-        assertThat(broker.metrics().receivedCount(0)).isEqualTo(1); // The PUBLISH was not lost.
+        assertThat(broker.metrics().receivedCount(0)).isEqualTo(1); // The PUBLISHes were not lost.
+        assertThat(broker.metrics().receivedCount(1)).isEqualTo(1);
         channel.close();
         assertThat(broker.connectionsAdmitted()).isZero();
     }
