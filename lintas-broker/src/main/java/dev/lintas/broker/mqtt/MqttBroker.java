@@ -356,6 +356,18 @@ public final class MqttBroker {
         return new Released(known, host.durableSince(position));
     }
 
+    /**
+     * Records that a QoS 2 PUBLISH of {@code message} goes out with {@code packetId}; the stage completes once that
+     * record is durable (at once for a message that is not persistent, or with no store). The PUBLISH must wait for
+     * it: sent earlier, a crash could lose the id, and the re-send after the restart would take a new one, which the
+     * client would take for a second message.
+     */
+    CompletionStage<Void> sent(MqttSessionState state, int packetId, Message message) {
+        long position = host.durablePosition();
+        state.sent(packetId, message);
+        return message.persistent() ? host.durableSince(position) : Persistence.DONE;
+    }
+
     /** What {@link #release} did. */
     record Released(boolean known, CompletionStage<Void> durable) {
     }

@@ -48,6 +48,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -738,9 +740,37 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         } else {
             inFlight.add(new MqttInFlight.Outgoing(packetId, qos, tag, from, topic, retain, message));
             if (qos == 2) {
-                sessionState.sent(packetId, message); // The store keeps the packet id for a re-send.
+                // The store keeps the packet id for a re-send; the PUBLISH waits until that is on disk.
+                CompletableFuture<Void> idKept = broker.sent(sessionState, packetId, message).toCompletableFuture();
+                if (!idKept.isDone() || idKept.isCompletedExceptionally()) {
+                    writeWhenKept(publish, packetId, idKept);
+                    return;
+                }
             }
             ctx.write(publish, ctx.voidPromise());
+        }
+    }
+
+    /**
+     * Writes a QoS 2 PUBLISH once its packet id is durable, on this event loop. Other PUBLISH packets may pass it,
+     * which MQTT allows across QoS levels; QoS 2 ones keep their order, since the store completes in order. If the id
+     * could not be stored, the connection ends and the message goes back to the queue.
+     */
+    private void writeWhenKept(MqttPublishMessage publish, int packetId, CompletableFuture<Void> kept) {
+        try {
+            kept.whenCompleteAsync((ignored, failure) -> {
+                if (state != MqttConnection.CONNECTED) {
+                    ReferenceCountUtil.release(publish); // Back in the queue with the connection's end.
+                } else if (failure != null) {
+                    ReferenceCountUtil.release(publish);
+                    close(disconnect(MqttReasonCodes.Disconnect.UNSPECIFIED_ERROR), "QoS 2 PUBLISH " + packetId
+                            + " not sent, the broker could not store its packet id: " + failure);
+                } else {
+                    ctx.writeAndFlush(publish, ctx.voidPromise());
+                }
+            }, ctx.executor());
+        } catch (RejectedExecutionException e) {
+            ReferenceCountUtil.release(publish); // The event loop is shutting down, and the connection with it.
         }
     }
 
