@@ -44,6 +44,7 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -85,6 +86,15 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     private MqttBroker.Will will;
     /** The outgoing QoS 1 and 2 exchanges, and the pause of the core subscriptions; created with the session. */
     private MqttOutgoing outgoing;
+    /**
+     * QoS 1 and 2 PUBLISH packets waiting for room under the client's Receive Maximum, which counts a QoS 2 message
+     * until PUBCOMP while the core's prefetch lets it go at PUBREC (and retained messages and held re-sends come from
+     * no window at all). Bounded by the delivery window plus what a SUBSCRIBE's retained messages bring. Their core
+     * deliveries stay unacknowledged, so they go back to their queues if the connection ends.
+     */
+    private final ArrayDeque<Runnable> parked = new ArrayDeque<>();
+    /** True while {@link #writeParked} replays the head of {@link #parked}, which must not queue behind itself. */
+    private boolean writingParked;
     /** The answers to incoming PUBLISH and PUBREL packets, each sent once durable, in order; made with the session. */
     private MqttPublishAcks acks;
     /** Outgoing QoS 1 and 2 messages awaiting PUBACK or PUBREC: {@code outgoing}'s. */
@@ -177,6 +187,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             case PUBLISH -> publish((MqttPublishMessage) msg);
             case PUBACK -> {
                 outgoing.pubAck(((MqttPubAckMessage) msg).variableHeader().messageId());
+                writeParked();
                 updateFlow();
             }
             case PUBREL -> pubRel(packetId(msg));
@@ -186,11 +197,14 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                                 ? header.reasonCode() & 0xFF : 0);
                 if (release != null) {
                     answer(release);
+                } else {
+                    writeParked(); // A refusing PUBREC ended the exchange: its place is free.
                 }
                 updateFlow();
             }
             case PUBCOMP -> {
                 outgoing.pubComp(packetId(msg));
+                writeParked();
                 updateFlow();
             }
             case SUBSCRIBE -> subscribe((MqttSubscribeMessage) msg);
@@ -718,6 +732,13 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
      */
     private void write(String topic, int qos, boolean retain, boolean dup, Message message, long expiresAtMillis,
             List<Integer> subscriptionIds, long tag, Subscription from, int packetId) {
+        if (qos > 0 && (!parked.isEmpty() && !writingParked || outgoing.full())) {
+            // The client's Receive Maximum is reached: it waits here, in order, for a PUBACK or PUBCOMP.
+            int requestedId = packetId;
+            parked.add(() -> write(topic, qos, retain, dup, message, expiresAtMillis, subscriptionIds, tag, from,
+                    requestedId));
+            return;
+        }
         int kept = packetId;
         MqttPublishMessage publish = encoder.encode(topic, qos, retain, dup, message, expiresAtMillis, broker.now(),
                 subscriptionIds, () -> kept > 0 && inFlight.free(kept) ? kept : inFlight.nextPacketId());
@@ -771,6 +792,23 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             }, ctx.executor());
         } catch (RejectedExecutionException e) {
             ReferenceCountUtil.release(publish); // The event loop is shutting down, and the connection with it.
+        }
+    }
+
+    /** Writes the parked QoS 1 and 2 PUBLISH packets, in order, while the client's Receive Maximum has room. */
+    private void writeParked() {
+        boolean wrote = false;
+        while (!parked.isEmpty() && !outgoing.full() && state == MqttConnection.CONNECTED) {
+            writingParked = true;
+            try {
+                parked.poll().run();
+            } finally {
+                writingParked = false;
+            }
+            wrote = true;
+        }
+        if (wrote) {
+            flushAtReadEnd = true;
         }
     }
 
@@ -919,6 +957,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = MqttConnection.CLOSED;
+        parked.clear(); // Their deliveries are unacknowledged: the subscriptions' close below takes them back.
         if (outgoing != null) {
             outgoing.connectionEnded(subscription);
         }

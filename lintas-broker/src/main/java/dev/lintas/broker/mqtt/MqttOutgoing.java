@@ -104,6 +104,11 @@ final class MqttOutgoing {
                 .toList();
     }
 
+    /** Whether the client's window is full: as many QoS 1 and 2 messages unfinished as its Receive Maximum. */
+    boolean full() {
+        return inFlight.size() + session.awaitingCompleteCount() >= window;
+    }
+
     /**
      * Pauses every core subscription of the connection while the channel's outbound buffer is above its high-water
      * mark (write backpressure: what is already on its way is bounded by the window, since even QoS 0 deliveries stay
@@ -111,7 +116,7 @@ final class MqttOutgoing {
      * until PUBACK or PUBREC; this also counts the QoS 2 ids awaiting PUBCOMP, as the client's Receive Maximum does.
      */
     void updateFlow(boolean writable, List<Subscription> subscriptions) {
-        boolean blocked = !writable || inFlight.size() + session.awaitingCompleteCount() >= window;
+        boolean blocked = !writable || full();
         if (blocked != paused) {
             paused = blocked;
             for (Subscription subscription : subscriptions) {
