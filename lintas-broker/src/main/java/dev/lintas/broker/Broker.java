@@ -16,11 +16,8 @@ import dev.lintas.runtime.net.HostPort;
 import dev.lintas.runtime.net.Listeners;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -153,21 +150,7 @@ public final class Broker {
 
     private Channel bind(String what, HostPort address, ChannelInitializer<Channel> initializer)
             throws IOException {
-        ChannelFuture future = new ServerBootstrap()
-                .group(context.loops())
-                .channel(context.transport().serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(initializer)
-                .bind(address.resolve());
-        if (!future.awaitUninterruptibly(10, TimeUnit.SECONDS) || !future.isSuccess()) {
-            future.channel().close();
-            Throwable cause = future.cause();
-            throw new IOException(what + " cannot bind " + address + ": "
-                    + (cause == null ? "timed out" : cause.getMessage()), cause);
-        }
-        return future.channel();
+        return RuntimeContext.bind(context.listenerBootstrap().childHandler(initializer), what, address);
     }
 
     /** Closes the listening channels and takes them out of the registry. */

@@ -25,9 +25,7 @@ import dev.lintas.gateway.route.RoutingTable;
 import dev.lintas.gateway.upstream.Upstream;
 import dev.lintas.runtime.RuntimeContext;
 import dev.lintas.runtime.net.Listeners;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -116,24 +114,13 @@ public final class Gateway {
     private Bound bind(ListenerConfig listener) throws IOException {
         ProxyContext proxy = new ProxyContext(listener, table::get, metrics, accessLog::get, () -> draining,
                 connections, context.transport());
-        ChannelFuture future = new ServerBootstrap()
-                .group(context.loops())
-                .channel(context.transport().serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
+        Channel channel = RuntimeContext.bind(context.listenerBootstrap()
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, ProxyContext.WATER_MARK)
-                .childHandler(new DownstreamInitializer(proxy))
-                .bind(listener.listen().resolve());
-        if (!future.awaitUninterruptibly(10, TimeUnit.SECONDS) || !future.isSuccess()) {
-            future.channel().close();
-            Throwable cause = future.cause();
-            throw new IOException("gateway listener '" + listener.name() + "' cannot bind " + listener.listen() + ": "
-                    + (cause == null ? "timed out" : cause.getMessage()), cause);
-        }
+                .childHandler(new DownstreamInitializer(proxy)),
+                "gateway listener '" + listener.name() + "'", listener.listen());
         Listeners.Entry entry = context.listeners().add("gateway " + listener.name());
-        entry.up((InetSocketAddress) future.channel().localAddress());
-        return new Bound(proxy, future.channel(), entry);
+        entry.up((InetSocketAddress) channel.localAddress());
+        return new Bound(proxy, channel, entry);
     }
 
     /** The address a listener is bound to, or null; useful with port 0. */

@@ -1,11 +1,17 @@
 package dev.lintas.runtime;
 
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
+import dev.lintas.runtime.net.HostPort;
 import dev.lintas.runtime.net.Listeners;
 import dev.lintas.runtime.net.Transport;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 
 /**
@@ -51,6 +57,34 @@ public final class RuntimeContext implements AutoCloseable {
 
     public Listeners listeners() {
         return listeners;
+    }
+
+    /**
+     * A server bootstrap for a client-facing listener: the shared loops and transport, a deep accept backlog, address
+     * reuse and no Nagle delay. The caller adds its child handler (and any option of its own) and calls {@link #bind}.
+     */
+    public ServerBootstrap listenerBootstrap() {
+        return new ServerBootstrap()
+                .group(loops)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true);
+    }
+
+    /**
+     * Binds {@code bootstrap} to {@code address}, waiting at most 10 seconds; throws, with nothing left bound and a
+     * message that starts with {@code what}, when it cannot.
+     */
+    public static Channel bind(ServerBootstrap bootstrap, String what, HostPort address) throws IOException {
+        ChannelFuture future = bootstrap.bind(address.resolve());
+        if (!future.awaitUninterruptibly(10, TimeUnit.SECONDS) || !future.isSuccess()) {
+            future.channel().close();
+            Throwable cause = future.cause();
+            throw new IOException(what + " cannot bind " + address + ": "
+                    + (cause == null ? "timed out" : cause.getMessage()), cause);
+        }
+        return future.channel();
     }
 
     @Override
