@@ -9,5 +9,5 @@ package dev.lintas.broker.store;
  * @param segment the segment it was read from
  * @param offset where it starts in that segment
  */
-record LogRecord(RecordType type, long lsn, byte[] payload, long segment, int offset) {
+record LogRecord(RecordType type, long lsn, byte[] payload, long segment, long offset) {
 }

@@ -55,14 +55,22 @@ final class RecordFormat {
         return (int) crc.getValue() == view.getInt(offset) ? HEADER + length : -1;
     }
 
-    /** Reads the valid record at {@code offset}, which {@link #check} accepted. */
-    static LogRecord read(byte[] data, int offset, long segment) {
+    /** The payload length that the header at {@code offset} claims, unchecked; the header must be in {@code data}. */
+    static int payloadLength(byte[] data, int offset) {
+        return ByteBuffer.wrap(data).getInt(offset + 4);
+    }
+
+    /**
+     * Reads the valid record at {@code offset} of {@code data}, which {@link #check} accepted and which starts at
+     * {@code fileOffset} in its segment.
+     */
+    static LogRecord read(byte[] data, int offset, long segment, long fileOffset) {
         ByteBuffer view = ByteBuffer.wrap(data).order(ByteOrder.BIG_ENDIAN);
         int length = view.getInt(offset + 4);
         RecordType type = RecordType.of(data[offset + 8]);
         long lsn = view.getLong(offset + 9);
         byte[] payload = new byte[length];
         System.arraycopy(data, offset + HEADER, payload, 0, length);
-        return new LogRecord(type, lsn, payload, segment, offset);
+        return new LogRecord(type, lsn, payload, segment, fileOffset);
     }
 }

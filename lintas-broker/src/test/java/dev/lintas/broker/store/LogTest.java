@@ -107,6 +107,60 @@ class LogTest {
     }
 
     @Test
+    void aSegmentIsReadThroughAWindowWithRecordsAcrossItsEdgesBiggerThanItAndDamageBetween() throws IOException {
+        // Records of many sizes, so that some straddle the window's edges, and one bigger than the whole window.
+        List<byte[]> payloads = new ArrayList<>();
+        java.util.Random random = new java.util.Random(7);
+        long total = 0;
+        while (total < 3L * SegmentScanner.WINDOW) {
+            byte[] payload = new byte[random.nextInt(70_000)];
+            random.nextBytes(payload);
+            payloads.add(payload);
+            total += RecordFormat.size(payload.length);
+        }
+        byte[] huge = new byte[SegmentScanner.WINDOW + 12_345];
+        random.nextBytes(huge);
+        payloads.add(payloads.size() / 2, huge);
+        log = open(StoreOptions.of(FsyncPolicy.ALWAYS), new ArrayList<>());
+        List<Long> offsets = new ArrayList<>();
+        long offset = 0;
+        for (byte[] payload : payloads) {
+            log.append(RecordType.QUEUE_DELETED, payload);
+            offsets.add(offset);
+            offset += RecordFormat.size(payload.length);
+        }
+        log.durableSince(0).toCompletableFuture().join();
+        log.close();
+        log = null;
+        Path segment = segments().get(0);
+        assertThat(Files.size(segment)).isEqualTo(offset).isGreaterThan(3L * SegmentScanner.WINDOW);
+
+        // Damage one record that starts just before the second window's edge: only it is skipped.
+        int damaged = 0;
+        while (offsets.get(damaged + 1) <= 2L * SegmentScanner.WINDOW - 10) {
+            damaged++;
+        }
+        try (var channel = java.nio.channels.FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(new byte[] {0x55}), offsets.get(damaged) + RecordFormat.HEADER);
+        }
+        List<LogRecord> read = new ArrayList<>();
+        SegmentScanner.Damage damage = new SegmentScanner.Damage();
+        SegmentScanner.scan(segment, 1, false, damage, read::add);
+
+        List<byte[]> expected = new ArrayList<>(payloads);
+        expected.remove(damaged);
+        assertThat(read).hasSize(expected.size());
+        for (int i = 0; i < read.size(); i++) {
+            assertThat(read.get(i).payload()).isEqualTo(expected.get(i));
+        }
+        List<Long> expectedOffsets = new ArrayList<>(offsets);
+        expectedOffsets.remove(damaged);
+        assertThat(read).extracting(LogRecord::offset).containsExactlyElementsOf(expectedOffsets);
+        assertThat(damage.damagedStretches).isEqualTo(1);
+        assertThat(damage.skippedBytes).isEqualTo(RecordFormat.size(payloads.get(damaged).length));
+    }
+
+    @Test
     void oneFsyncCoversEverythingAppendedWhileThePreviousOneRan() throws Exception {
         log = open(StoreOptions.of(FsyncPolicy.ALWAYS), new ArrayList<>());
         int size = RecordFormat.size(8);

@@ -323,7 +323,7 @@ class StoreTest {
         LogRecord body = records.stream().filter(r -> r.type() == RecordType.MESSAGE).skip(1).findFirst()
                 .orElseThrow();
         byte[] file = java.nio.file.Files.readAllBytes(segment);
-        file[body.offset() + RecordFormat.HEADER + 3] ^= 0x10; // the body of m2
+        file[(int) body.offset() + RecordFormat.HEADER + 3] ^= 0x10; // the body of m2
         java.nio.file.Files.write(segment, file);
 
         start();
