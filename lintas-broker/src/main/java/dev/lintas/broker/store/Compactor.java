@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link StoreOptions#compactionFactor()} times the live bytes (and over {@link StoreOptions#compactionMinBytes()}),
  * the compaction thread rewrites every sealed segment into one: it keeps each key's current record (asking the
  * {@link LiveIndex}), drops superseded records and tombstones, and deletes the segments it replaced. A segment with
- * nothing live simply disappears, and the live records of mostly dead segments move into the compacted one.
+ * nothing live (the index says which, by sequence number) is deleted without being read, and the live records of
+ * the others move into the compacted one.
  * <p>
  * It never stalls appends: the writer goes on with its own segment, and compaction reads only sealed files and the
  * concurrent index. Records keep their sequence numbers, so moving them changes nothing that recovery concludes.
@@ -45,6 +46,7 @@ final class Compactor {
     private final AtomicLong appendedSinceCheck = new AtomicLong();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicLong runs = new AtomicLong();
+    private final AtomicLong deletedUnread = new AtomicLong();
     /** The id of the last compacted segment. Compaction thread (or a caller of compactNow) only, under this. */
     private volatile long lastCompacted = -1;
 
@@ -76,6 +78,11 @@ final class Compactor {
         return runs.get();
     }
 
+    /** Segments deleted without being read, as they held nothing live. */
+    long deletedUnread() {
+        return deletedUnread.get();
+    }
+
     /** Compacts while the log is too big and there are sealed segments it has not compacted yet. */
     private void check() {
         scheduled.set(false);
@@ -93,7 +100,11 @@ final class Compactor {
         return disk > options.compactionMinBytes() && disk > options.compactionFactor() * index.liveBytes();
     }
 
-    /** Rewrites every sealed segment into one. */
+    /**
+     * Rewrites every sealed segment into one. Only segments that hold a live record are read: the others are deleted
+     * unread, tombstones and all. That is safe because the writer is first made to catch up with everything appended
+     * before the index was read, so a record the index no longer names has its newer state on disk.
+     */
     synchronized void compactNow() throws IOException {
         List<Long> prefix = new ArrayList<>(journal.sealed());
         if (prefix.isEmpty()) {
@@ -101,29 +112,36 @@ final class Compactor {
         }
         long from = prefix.get(0);
         long to = prefix.get(prefix.size() - 1);
-        // With a failed write since open, the index may be ahead of the disk: then keep every superseded record.
-        long written = journal.writer().failedBatches() == 0 ? journal.writer().processedLsn() : -1;
+        long through = journal.lastLsn(to);
+        long[] live = liveBytes(prefix);
+        // With a failed write since open, the index may be ahead of the disk: then read everything, and keep every
+        // superseded record and every tombstone.
+        long written = caughtUp() ? journal.writer().processedLsn() : -1;
         Path partial = journal.dir().resolve(String.format("%020d", to) + SegmentedLog.PARTIAL_SUFFIX);
-        List<StoredRecord> droppedTombstones = new ArrayList<>();
         long before = 0;
         long after;
+        int read = 0;
         try (FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
-            for (long id : prefix) {
+            for (int i = 0; i < prefix.size(); i++) {
+                long id = prefix.get(i);
                 Path file = journal.path(id);
                 before += Files.size(file);
+                if (live[i] == 0 && written >= 0) {
+                    continue;
+                }
+                read++;
+                long keepsFrom = written;
                 SegmentScanner.scan(file, id, false, new SegmentScanner.Damage(), record -> {
-                    StoredRecord decoded;
+                    RecordKey key;
                     try {
-                        decoded = StoredRecord.decode(record);
+                        key = StoredRecord.decodeKey(record);
                     } catch (IOException e) {
                         return; // unreadable: recovery logged and skipped it already
                     }
-                    if (index.keeps(decoded, written)) {
+                    if (index.keeps(key, record.lsn(), keepsFrom)) {
                         copy(out, buffer, record);
-                    } else if (decoded.value() == null) {
-                        droppedTombstones.add(decoded); // forgotten by the index once the output is in place
                     }
                 });
             }
@@ -148,10 +166,51 @@ final class Compactor {
             }
         }
         forceDirectory(journal.dir());
-        droppedTombstones.forEach(index::dropped);
+        index.dropTombstonesThrough(Math.min(through, written));
         lastCompacted = to;
         runs.incrementAndGet();
-        log.info("store: compacted {} segments of {} bytes into {} bytes", prefix.size(), before, after);
+        deletedUnread.addAndGet(prefix.size() - read);
+        log.info("store: compacted {} segments of {} bytes into {} bytes (read {}, deleted {} with nothing live unread)",
+                prefix.size(), before, after, read, prefix.size() - read);
+    }
+
+    /** The bytes of live records in each of the {@code segments}, from the index. */
+    private long[] liveBytes(List<Long> segments) {
+        long[] lastLsns = new long[segments.size()];
+        for (int i = 0; i < lastLsns.length; i++) {
+            lastLsns[i] = journal.lastLsn(segments.get(i));
+        }
+        long[] live = new long[segments.size()];
+        index.forEachLive((lsn, size) -> {
+            int at = java.util.Arrays.binarySearch(lastLsns, lsn);
+            if (at < 0) {
+                at = -at - 1; // the first segment whose last sequence number is above lsn
+            } else {
+                while (at > 0 && lastLsns[at - 1] == lsn) {
+                    at--; // segments without records repeat the last number before them
+                }
+            }
+            if (at < live.length) {
+                live[at] += size;
+            }
+        });
+        return live;
+    }
+
+    /** Waits for the writer to write everything appended so far; false if a write ever failed since open. */
+    private boolean caughtUp() {
+        if (journal.writer().failedBatches() > 0) {
+            return false;
+        }
+        try {
+            journal.durableSince(0).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return journal.writer().failedBatches() == 0;
     }
 
     private static void copy(FileChannel out, ByteBuffer buffer, LogRecord record) {

@@ -87,6 +87,11 @@ public final class DurableStore implements Persistence, AutoCloseable {
         return compactor.runs();
     }
 
+    /** Segments compaction deleted without reading them, since they held nothing live. */
+    long segmentsDeletedUnread() {
+        return compactor.deletedUnread();
+    }
+
     void mute(boolean muted) {
         this.muted = muted;
     }

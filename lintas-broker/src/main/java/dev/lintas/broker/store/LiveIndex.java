@@ -95,31 +95,51 @@ final class LiveIndex {
     }
 
     /**
-     * Whether compaction must keep {@code record}: it is its key's current record and not a tombstone. A record
+     * Whether compaction must keep the record of {@code key} with sequence number {@code lsn}: it is its key's current
+     * record and not a tombstone. A record
      * superseded by one not yet written ({@code lsn > writtenLsn}), a tombstone included, is kept too, so that the
-     * older state is never deleted before the newer one is on disk.
+     * older state is never deleted before the newer one is on disk; and so is such a tombstone itself.
      */
-    boolean keeps(StoredRecord record, long writtenLsn) {
-        if (record.key().kind() == RecordKey.Kind.MESSAGE) {
-            Body body = bodies.get((Long) record.key().id());
-            return body != null && (body.lsn == record.lsn() || body.lsn > writtenLsn);
+    boolean keeps(RecordKey key, long lsn, long writtenLsn) {
+        if (key.kind() == RecordKey.Kind.MESSAGE) {
+            Body body = bodies.get((Long) key.id());
+            return body != null && (body.lsn == lsn || body.lsn > writtenLsn);
         }
-        Live live = keys.get(record.key());
+        Live live = keys.get(key);
         if (live == null) {
             return false;
         }
-        if (live.lsn == record.lsn()) {
-            return !live.tombstone;
+        if (live.lsn == lsn) {
+            // A tombstone goes only with every older record of its key, which goes once the tombstone is written.
+            return !live.tombstone || live.lsn > writtenLsn;
         }
-        return live.lsn > writtenLsn && live.lsn > record.lsn();
+        return live.lsn > writtenLsn && live.lsn > lsn;
     }
 
-    /** Forgets a tombstone that compaction dropped, unless a newer record arrived meanwhile. */
-    void dropped(StoredRecord tombstone) {
-        Live live = keys.get(tombstone.key());
-        if (live != null && live.tombstone && live.lsn == tombstone.lsn()) {
-            keys.remove(tombstone.key(), live);
-        }
+    /** Sees a live record: its sequence number and its size on disk. */
+    interface LiveRecords {
+        void live(long lsn, int size);
+    }
+
+    /**
+     * Hands every live record to {@code records}: each key's current record unless it is a tombstone, and each message
+     * body with a reference. Weakly consistent: a record that changes meanwhile may be seen before or after.
+     */
+    void forEachLive(LiveRecords records) {
+        keys.forEach((key, live) -> {
+            if (!live.tombstone) {
+                records.live(live.lsn, live.size);
+            }
+        });
+        bodies.forEach((id, body) -> records.live(body.lsn, body.size));
+    }
+
+    /**
+     * Forgets the tombstones up to sequence number {@code lsn}, which compaction dropped from the disk, unless a newer
+     * record of their key arrived meanwhile.
+     */
+    void dropTombstonesThrough(long lsn) {
+        keys.entrySet().removeIf(entry -> entry.getValue().tombstone && entry.getValue().lsn <= lsn);
     }
 
     long liveBytes() {

@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.LongConsumer;
 
 /**
  * The one thread that writes the log, with group commit.
@@ -47,6 +46,12 @@ final class LogWriter {
     private record Entry(RecordType type, long lsn, byte[] payload) {
     }
 
+    /** Told of each segment the writer closes, which compaction may then rewrite. */
+    interface SealListener {
+        /** Segment {@code id} is closed; {@code lastLsn} is the highest sequence number it (or any before it) holds. */
+        void sealed(long id, long lastLsn);
+    }
+
     /** Waits for the records after {@code from} up to {@code to}. */
     private record Waiter(long from, long to, CompletableFuture<Void> future) {
     }
@@ -55,7 +60,7 @@ final class LogWriter {
     private final FsyncPolicy fsync;
     private final long segmentBytes;
     private final SegmentIo.Opener opener;
-    private final LongConsumer sealed;
+    private final SealListener sealed;
     private final ReentrantLock lock = new ReentrantLock();
     private final Thread thread;
     private final ExecutorService completer;
@@ -74,6 +79,8 @@ final class LogWriter {
     private SegmentIo segment;
     private long segmentId;
     private long segmentSize;
+    /** The highest sequence number put in the segment (or, while it has none, in the one before). */
+    private long segmentLastLsn;
     private ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
     private boolean dirty;
     private long nextForceAt;
@@ -82,9 +89,9 @@ final class LogWriter {
     /**
      * @param nextSegment the id of the first segment to write
      * @param lastLsn the highest sequence number already in the log
-     * @param sealed told the id of each segment the writer closes, which compaction may then rewrite
+     * @param sealed told of each segment the writer closes
      */
-    LogWriter(Path dir, StoreOptions options, long nextSegment, long lastLsn, LongConsumer sealed) {
+    LogWriter(Path dir, StoreOptions options, long nextSegment, long lastLsn, SealListener sealed) {
         this.dir = dir;
         this.fsync = options.fsync();
         this.segmentBytes = options.segmentBytes();
@@ -93,6 +100,7 @@ final class LogWriter {
         this.segmentId = nextSegment - 1;
         this.lastLsn = lastLsn;
         this.processedLsn = lastLsn;
+        this.segmentLastLsn = lastLsn;
         this.completer = Executors.newSingleThreadExecutor(runnable -> {
             Thread completion = new Thread(runnable, "lintas-store-completion");
             completion.setDaemon(true);
@@ -307,6 +315,7 @@ final class LogWriter {
             }
         }
         RecordFormat.write(buffer, entry.type, entry.lsn, entry.payload);
+        segmentLastLsn = entry.lsn;
     }
 
     private void flush() throws IOException {
@@ -360,7 +369,7 @@ final class LogWriter {
             }
             segment.close();
             segment = null;
-            sealed.accept(segmentId);
+            sealed.sealed(segmentId, segmentLastLsn);
         }
         long next = segmentId + 1;
         Path file = SegmentedLog.file(dir, next);
@@ -393,6 +402,6 @@ final class LogWriter {
             log.debug("store: closing a failed segment", e);
         }
         segment = null;
-        sealed.accept(segmentId);
+        sealed.sealed(segmentId, segmentLastLsn);
     }
 }

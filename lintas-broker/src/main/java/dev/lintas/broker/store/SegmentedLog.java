@@ -32,6 +32,8 @@ final class SegmentedLog {
     private final Path dir;
     private final Map<Long, Path> paths = new ConcurrentHashMap<>();
     private final NavigableSet<Long> sealed = new ConcurrentSkipListSet<>();
+    /** The highest sequence number in each sealed segment or before it: segment ids and sequence numbers grow together. */
+    private final Map<Long, Long> lastLsns = new ConcurrentHashMap<>();
     private final SegmentScanner.Damage damage = new SegmentScanner.Damage();
     private final LogWriter writer;
     private long records;
@@ -49,10 +51,20 @@ final class SegmentedLog {
                 records++;
                 replay.accept(record);
             });
-            sealed.add(id);
+            seal(id, lastLsn[0]);
         }
         long next = ids.isEmpty() ? 1 : ids.get(ids.size() - 1) + 1;
-        this.writer = new LogWriter(dir, options, next, lastLsn[0], sealed::add);
+        this.writer = new LogWriter(dir, options, next, lastLsn[0], this::seal);
+    }
+
+    private void seal(long id, long lastLsn) {
+        lastLsns.put(id, lastLsn);
+        sealed.add(id);
+    }
+
+    /** The highest sequence number in sealed segment {@code id}, or in the segments before it. */
+    long lastLsn(long id) {
+        return lastLsns.get(id);
     }
 
     static Path file(Path dir, long id) {
@@ -78,6 +90,7 @@ final class SegmentedLog {
     void deleted(long id) {
         sealed.remove(id);
         paths.remove(id);
+        lastLsns.remove(id);
     }
 
     /**

@@ -26,6 +26,21 @@ record StoredRecord(RecordKey key, long lsn, RecordType type, Object value, int 
     record Retained(Message message, long retainedAt) {
     }
 
+    /**
+     * Only the key of {@code record}, which compaction needs for every record it reads: the frequent kinds (message
+     * bodies and queue entries) without decoding the rest.
+     */
+    static RecordKey decodeKey(LogRecord record) throws IOException {
+        return switch (record.type()) {
+            case MESSAGE -> RecordKey.message(new Payloads.Reader(record.payload()).longValue());
+            case ENQUEUED, DELIVERED, REMOVED -> {
+                Payloads.Reader in = new Payloads.Reader(record.payload());
+                yield RecordKey.entry(in.string(), in.longValue());
+            }
+            default -> decode(record).key();
+        };
+    }
+
     static StoredRecord decode(LogRecord record) throws IOException {
         Payloads.Reader in = new Payloads.Reader(record.payload());
         int size = RecordFormat.size(record.payload().length);

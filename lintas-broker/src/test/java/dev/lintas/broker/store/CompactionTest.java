@@ -182,6 +182,36 @@ class CompactionTest {
     }
 
     @Test
+    void segmentsWithNothingLiveAreDeletedWithoutBeingRead() throws Exception {
+        start();
+        host.declareQueue(QueueSpec.named("work").asDurable(), null);
+        retained.retain(host.message("amq.topic", "first").payload("kept".getBytes()).build()); // live, in segment 1
+        Subscription getter = host.queue("work", null).getter();
+        for (int i = 0; i < 2000; i++) {
+            host.publish(host.message("", "work").payload(("m" + i).getBytes()).persistent(true).build());
+            Delivery delivery = getter.get(false).orElseThrow();
+            if (i != 1000) { // one message in the middle stays unacknowledged
+                getter.ack(delivery.tag(), false);
+            }
+        }
+        settle();
+        store.close();
+        start();
+        long sealed = segmentFiles();
+        assertThat(sealed).isGreaterThan(20);
+
+        store.compact();
+
+        // Only the first segment (the queue, the retained message) and the one with m1000 had to be read.
+        assertThat(store.segmentsDeletedUnread()).isGreaterThanOrEqualTo(sealed - 2);
+        assertThat(segmentFiles()).isEqualTo(1);
+        assertThat(records()).allSatisfy(record -> assertThat(record.value()).isNotNull());
+        restart();
+        assertThat(retained.match("#")).extracting(m -> new String(m.payload())).containsExactly("kept");
+        assertThat(work()).containsExactly("m1000");
+    }
+
+    @Test
     void aCrashBeforeTheOldSegmentsAreDeletedChangesNothing() throws Exception {
         start();
         List<String> unacked = load();
