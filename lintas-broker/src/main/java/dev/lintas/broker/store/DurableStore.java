@@ -192,7 +192,7 @@ public final class DurableStore implements Persistence, AutoCloseable {
     @Override
     public void retained(Message message, long retainedAt) {
         if (!muted) {
-            Payloads.Writer out = new Payloads.Writer().longValue(retainedAt);
+            Payloads.Writer out = new Payloads.Writer(message.payload().length + 104).longValue(retainedAt);
             Payloads.writeMessage(out, message);
             record(RecordKey.retained(message.routingKey()), RecordType.RETAINED, out.toBytes());
         }

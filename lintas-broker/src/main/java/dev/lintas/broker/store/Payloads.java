@@ -11,17 +11,17 @@ import dev.lintas.broker.core.WillState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,116 +61,106 @@ final class Payloads {
     private Payloads() {
     }
 
-    private interface IoWrite {
-        void run() throws IOException;
-    }
+    private static final VarHandle SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
-    /** Writes fields into a byte array. */
+    /**
+     * Writes fields into a byte array, big-endian: an int or a long in 4 or 8 bytes, a boolean in one, a char in two,
+     * and a byte array or a string (UTF-8) as its length (an int) and its bytes.
+     */
     static final class Writer {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-        private final DataOutputStream out = new DataOutputStream(bytes);
+        private byte[] bytes;
+        private int size;
+
+        Writer() {
+            this(64);
+        }
+
+        /** A writer whose first array has room for {@code expected} bytes. */
+        Writer(int expected) {
+            bytes = new byte[Math.max(16, expected)];
+        }
 
         Writer string(String value) {
             return bytes(value.getBytes(StandardCharsets.UTF_8));
         }
 
         Writer bytes(byte[] value) {
-            return io(() -> {
-                out.writeInt(value.length);
-                out.write(value);
-            });
-        }
-
-        Writer longValue(long value) {
-            return io(() -> out.writeLong(value));
-        }
-
-        Writer intValue(int value) {
-            return io(() -> out.writeInt(value));
-        }
-
-        Writer bool(boolean value) {
-            return io(() -> out.writeBoolean(value));
-        }
-
-        Writer value(Object value) {
-            return io(() -> writeValue(value));
-        }
-
-        /** Writes to a byte array, which never fails; the checked exception is only the stream's signature. */
-        private Writer io(IoWrite write) {
-            try {
-                write.run();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            intValue(value.length);
+            room(value.length);
+            System.arraycopy(value, 0, bytes, size, value.length);
+            size += value.length;
             return this;
         }
 
-        private void writeValue(Object value) throws IOException {
+        Writer longValue(long value) {
+            room(8);
+            LONGS.set(bytes, size, value);
+            size += 8;
+            return this;
+        }
+
+        Writer intValue(int value) {
+            room(4);
+            INTS.set(bytes, size, value);
+            size += 4;
+            return this;
+        }
+
+        Writer bool(boolean value) {
+            return tag(value ? 1 : 0);
+        }
+
+        Writer value(Object value) {
+            writeValue(value);
+            return this;
+        }
+
+        private Writer tag(int value) {
+            room(1);
+            bytes[size++] = (byte) value;
+            return this;
+        }
+
+        private void room(int more) {
+            if (bytes.length - size < more) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+            }
+        }
+
+        private void writeValue(Object value) {
             switch (value) {
-                case null -> out.writeByte(NULL);
-                case Boolean b -> out.writeByte(b ? TRUE : FALSE);
-                case Byte b -> {
-                    out.writeByte(BYTE);
-                    out.writeByte(b);
-                }
+                case null -> tag(NULL);
+                case Boolean b -> tag(b ? TRUE : FALSE);
+                case Byte b -> tag(BYTE).tag(b);
                 case Short s -> {
-                    out.writeByte(SHORT);
-                    out.writeShort(s);
+                    tag(SHORT).room(2);
+                    SHORTS.set(bytes, size, (short) s);
+                    size += 2;
                 }
-                case Integer i -> {
-                    out.writeByte(INT);
-                    out.writeInt(i);
-                }
-                case Long l -> {
-                    out.writeByte(LONG);
-                    out.writeLong(l);
-                }
-                case Float f -> {
-                    out.writeByte(FLOAT);
-                    out.writeFloat(f);
-                }
-                case Double d -> {
-                    out.writeByte(DOUBLE);
-                    out.writeDouble(d);
-                }
+                case Integer i -> tag(INT).intValue(i);
+                case Long l -> tag(LONG).longValue(l);
+                case Float f -> tag(FLOAT).intValue(Float.floatToIntBits(f));
+                case Double d -> tag(DOUBLE).longValue(Double.doubleToLongBits(d));
                 case Character c -> {
-                    out.writeByte(CHAR);
-                    out.writeChar(c);
+                    tag(CHAR).room(2);
+                    SHORTS.set(bytes, size, (short) c.charValue());
+                    size += 2;
                 }
-                case String s -> {
-                    out.writeByte(STRING);
-                    string(s);
-                }
-                case byte[] b -> {
-                    out.writeByte(BYTES);
-                    bytes(b);
-                }
-                case BigDecimal d -> {
-                    out.writeByte(DECIMAL);
-                    out.writeInt(d.scale());
-                    bytes(d.unscaledValue().toByteArray());
-                }
-                case Date d -> {
-                    out.writeByte(DATE);
-                    out.writeLong(d.getTime());
-                }
-                case Instant i -> {
-                    out.writeByte(INSTANT);
-                    out.writeLong(i.getEpochSecond());
-                    out.writeInt(i.getNano());
-                }
+                case String s -> tag(STRING).string(s);
+                case byte[] b -> tag(BYTES).bytes(b);
+                case BigDecimal d -> tag(DECIMAL).intValue(d.scale()).bytes(d.unscaledValue().toByteArray());
+                case Date d -> tag(DATE).longValue(d.getTime());
+                case Instant i -> tag(INSTANT).longValue(i.getEpochSecond()).intValue(i.getNano());
                 case List<?> list -> {
-                    out.writeByte(LIST);
-                    out.writeInt(list.size());
+                    tag(LIST).intValue(list.size());
                     for (Object item : list) {
                         writeValue(item);
                     }
                 }
                 case Map<?, ?> map -> {
-                    out.writeByte(MAP);
-                    out.writeInt(map.size());
+                    tag(MAP).intValue(map.size());
                     for (Map.Entry<?, ?> entry : map.entrySet()) {
                         string(String.valueOf(entry.getKey()));
                         writeValue(entry.getValue());
@@ -182,8 +172,7 @@ final class Payloads {
                                 + "booleans, numbers, char, String, byte[], BigDecimal, Date, Instant, lists and "
                                 + "maps)", value.getClass().getName());
                     }
-                    out.writeByte(STRING);
-                    string(value.toString());
+                    tag(STRING).string(value.toString());
                 }
             }
         }
@@ -193,40 +182,49 @@ final class Payloads {
         }
 
         byte[] toBytes() {
-            return bytes.toByteArray();
+            return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
         }
     }
 
-    /** Reads fields back, in the order they were written. */
+    /** Reads fields back, in the order they were written; running past the end is an {@link IOException}. */
     static final class Reader {
-        private final DataInputStream in;
+        private final byte[] data;
+        private int position;
 
         Reader(byte[] payload) {
-            this.in = new DataInputStream(new ByteArrayInputStream(payload));
+            this.data = payload;
         }
 
         String string() throws IOException {
-            return new String(bytes(), StandardCharsets.UTF_8);
+            int length = length();
+            String value = new String(data, position, length, StandardCharsets.UTF_8);
+            position += length;
+            return value;
         }
 
         byte[] bytes() throws IOException {
-            int length = in.readInt();
-            if (length < 0 || length > in.available()) {
-                throw new IOException("length: " + length + " (expected: 0 to " + in.available() + ")");
-            }
-            return in.readNBytes(length);
+            int length = length();
+            byte[] value = Arrays.copyOfRange(data, position, position + length);
+            position += length;
+            return value;
         }
 
         long longValue() throws IOException {
-            return in.readLong();
+            need(8);
+            long value = (long) LONGS.get(data, position);
+            position += 8;
+            return value;
         }
 
         int intValue() throws IOException {
-            return in.readInt();
+            need(4);
+            int value = (int) INTS.get(data, position);
+            position += 4;
+            return value;
         }
 
         boolean bool() throws IOException {
-            return in.readBoolean();
+            return unsignedByte() != 0;
         }
 
         @SuppressWarnings("unchecked")
@@ -239,26 +237,26 @@ final class Payloads {
         }
 
         Object value() throws IOException {
-            int tag = in.readUnsignedByte();
+            int tag = unsignedByte();
             return switch (tag) {
                 case NULL -> null;
                 case TRUE -> Boolean.TRUE;
                 case FALSE -> Boolean.FALSE;
-                case BYTE -> in.readByte();
-                case SHORT -> in.readShort();
-                case INT -> in.readInt();
-                case LONG -> in.readLong();
-                case FLOAT -> in.readFloat();
-                case DOUBLE -> in.readDouble();
-                case CHAR -> in.readChar();
+                case BYTE -> (byte) unsignedByte();
+                case SHORT -> shortValue();
+                case INT -> intValue();
+                case LONG -> longValue();
+                case FLOAT -> Float.intBitsToFloat(intValue());
+                case DOUBLE -> Double.longBitsToDouble(longValue());
+                case CHAR -> (char) shortValue();
                 case STRING -> string();
                 case BYTES -> bytes();
                 case DECIMAL -> {
-                    int scale = in.readInt();
+                    int scale = intValue();
                     yield new BigDecimal(new BigInteger(bytes()), scale);
                 }
-                case DATE -> new Date(in.readLong());
-                case INSTANT -> Instant.ofEpochSecond(in.readLong(), in.readInt());
+                case DATE -> new Date(longValue());
+                case INSTANT -> Instant.ofEpochSecond(longValue(), intValue());
                 case LIST -> {
                     int size = count();
                     List<Object> list = new ArrayList<>(size);
@@ -279,12 +277,40 @@ final class Payloads {
             };
         }
 
+        private int unsignedByte() throws IOException {
+            need(1);
+            return data[position++] & 0xFF;
+        }
+
+        private short shortValue() throws IOException {
+            need(2);
+            short value = (short) SHORTS.get(data, position);
+            position += 2;
+            return value;
+        }
+
+        /** A byte length that fits in what is left. */
+        private int length() throws IOException {
+            int length = intValue();
+            if (length < 0 || length > data.length - position) {
+                throw new IOException("length: " + length + " (expected: 0 to " + (data.length - position) + ")");
+            }
+            return length;
+        }
+
+        /** An element count, each element at least a byte: no more than what is left. */
         private int count() throws IOException {
-            int size = in.readInt();
-            if (size < 0 || size > in.available()) {
-                throw new IOException("count: " + size + " (expected: 0 to " + in.available() + ")");
+            int size = intValue();
+            if (size < 0 || size > data.length - position) {
+                throw new IOException("count: " + size + " (expected: 0 to " + (data.length - position) + ")");
             }
             return size;
+        }
+
+        private void need(int bytes) throws IOException {
+            if (data.length - position < bytes) {
+                throw new EOFException("a record's payload ends early");
+            }
         }
     }
 
@@ -309,7 +335,7 @@ final class Payloads {
     }
 
     static byte[] message(Message message) {
-        Writer out = new Writer();
+        Writer out = new Writer(message.payload().length + 96);
         writeMessage(out, message);
         return out.toBytes();
     }
