@@ -38,14 +38,14 @@ final class MqttPublishAcks {
         void flush();
     }
 
-    /** An answer waiting for its turn; {@code done} once its durable stage completed. */
+    /** An answer waiting for its turn and for its stage. */
     private static final class Pending {
         final Ack ack;
-        boolean done;
-        Throwable failure;
+        final CompletableFuture<Void> durable;
 
-        Pending(Ack ack) {
+        Pending(Ack ack, CompletableFuture<Void> durable) {
             this.ack = ack;
+            this.durable = durable;
         }
     }
 
@@ -53,30 +53,60 @@ final class MqttPublishAcks {
     private final Writer writer;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int pubAcks;
+    /** The newest answer added since the last watch, which the next watch waits for. */
+    private Pending newest;
+    /** The answer last watched, while it is in the queue: its completion drains everything before it. */
+    private Pending watched;
+    private boolean watchScheduled;
 
     MqttPublishAcks(EventExecutor loop, Writer writer) {
         this.loop = loop;
         this.writer = writer;
     }
 
-    /** Sends {@code ack} once {@code durable} completes and every answer added before it has gone. */
+    /**
+     * Sends {@code ack} once {@code durable} completes and every answer added before it has gone.
+     * <p>
+     * The answers added in one turn of the event loop (one read's worth of PUBLISH packets, usually) share one
+     * watcher, on the newest one's stage: the store completes its stages in the order they were made, so when the
+     * newest is complete, so are the ones before it. That is one callback handed to the event loop per turn rather
+     * than one per PUBLISH. Should a stage be found not complete all the same, it gets a watcher of its own.
+     */
     void add(Ack ack, CompletionStage<Void> durable) {
-        if (queue.isEmpty() && durable instanceof CompletableFuture<Void> future && future.isDone()
-                && !future.isCompletedExceptionally()) {
+        CompletableFuture<Void> future = durable.toCompletableFuture();
+        if (queue.isEmpty() && future.isDone() && !future.isCompletedExceptionally()) {
             writer.write(ack, null); // Flushed with the rest of the read, at channelReadComplete.
             return;
         }
-        Pending pending = new Pending(ack);
+        Pending pending = new Pending(ack, future);
         queue.add(pending);
         if (ack.type() == MqttMessageType.PUBACK) {
             pubAcks++;
         }
+        newest = pending;
+        if (!watchScheduled) {
+            watchScheduled = true;
+            try {
+                loop.execute(this::watchNewest); // after the rest of this turn's reads
+            } catch (RejectedExecutionException e) {
+                // The event loop is shutting down, and the connection with it: nothing can be answered any more.
+            }
+        }
+    }
+
+    private void watchNewest() {
+        watchScheduled = false;
+        Pending pending = newest;
+        newest = null;
+        if (pending != null) {
+            watch(pending);
+        }
+    }
+
+    private void watch(Pending pending) {
+        watched = pending;
         try {
-            durable.whenCompleteAsync((ignored, failure) -> {
-                pending.done = true;
-                pending.failure = failure;
-                drain();
-            }, loop);
+            pending.durable.whenCompleteAsync((ignored, failure) -> drain(), loop);
         } catch (RejectedExecutionException e) {
             // The event loop is shutting down, and the connection with it: nothing can be answered any more.
         }
@@ -94,12 +124,22 @@ final class MqttPublishAcks {
 
     private void drain() {
         boolean wrote = false;
-        while (!queue.isEmpty() && queue.peek().done) {
-            Pending head = queue.poll();
+        while (!queue.isEmpty()) {
+            Pending head = queue.peek();
+            if (!head.durable.isDone()) {
+                if ((watched == null || watched.durable.isDone()) && newest == null) {
+                    watch(head); // no later watch will drain it: not expected, as stages complete in order
+                }
+                break;
+            }
+            queue.poll();
+            if (head == watched) {
+                watched = null;
+            }
             if (head.ack.type() == MqttMessageType.PUBACK) {
                 pubAcks--;
             }
-            writer.write(head.ack, head.failure);
+            writer.write(head.ack, head.durable.isCompletedExceptionally() ? head.durable.exceptionNow() : null);
             wrote = true;
         }
         if (wrote) {
