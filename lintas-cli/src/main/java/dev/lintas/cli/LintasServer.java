@@ -137,6 +137,11 @@ final class LintasServer implements AutoCloseable {
         return broker == null ? null : broker.mqttWebSocketAddress();
     }
 
+    /** The broker's MQTT-over-TLS address, for tests that bind port 0. */
+    InetSocketAddress mqttTlsAddress() {
+        return broker == null ? null : broker.mqttTlsAddress();
+    }
+
     /** The gateway's bound address for a listener, for tests that bind port 0. */
     InetSocketAddress gatewayAddress(String listener) {
         return gateway == null ? null : gateway.address(listener);

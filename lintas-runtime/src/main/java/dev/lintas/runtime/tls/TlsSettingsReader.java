@@ -33,28 +33,39 @@ public final class TlsSettingsReader {
                 ? tls.parsed("client-auth", "none, optional or require", ClientAuthPolicy::of)
                 : Optional.of(ClientAuthPolicy.NONE);
         Optional<List<String>> protocols = protocols(tls);
-        if (cert.isEmpty() || key.isEmpty() || clientAuth.isEmpty() || protocols.isEmpty()
-                || tls.has("client-ca") && clientCa == null) {
-            return Optional.empty();
+        boolean valid = cert.isPresent() && key.isPresent() && clientAuth.isPresent() && protocols.isPresent()
+                && (clientCa != null || !tls.has("client-ca"));
+        // The files are read whatever else is wrong, so that one check reports every problem.
+        if (cert.isPresent() && key.isPresent()) {
+            valid &= filesLoad(tls, cert.get(), key.get(), clientCa);
         }
-        if (clientAuth.get().needsClientCa() && clientCa == null) {
+        if (clientAuth.isPresent() && clientAuth.get().needsClientCa() && clientCa == null) {
             tls.get("client-auth").orElseThrow().problem("client-auth: '" + clientAuth.get() + "' needs client-ca "
                     + "(expected client-ca: the PEM file of the CA that signs client certificates)");
-            return Optional.empty();
+            valid = false;
         }
-        if (!clientAuth.get().needsClientCa() && clientCa != null) {
+        if (clientAuth.isPresent() && !clientAuth.get().needsClientCa() && clientCa != null) {
             tls.get("client-ca").orElseThrow().problem("client-ca: set, but client-auth is 'none', so no client "
                     + "certificate is asked for (expected client-auth: optional or require)");
+            valid = false;
+        }
+        if (!valid) {
             return Optional.empty();
         }
-        TlsSettings settings = new TlsSettings(cert.get(), key.get(), clientCa, clientAuth.get(), protocols.get());
+        return Optional.of(new TlsSettings(cert.get(), key.get(), clientCa, clientAuth.get(), protocols.get()));
+    }
+
+    /** Whether the files load and make a context; a problem where the failing file is named when not. */
+    private static boolean filesLoad(ConfigMap tls, Path cert, Path key, Path clientCa) {
+        TlsSettings files = new TlsSettings(cert, key, clientCa,
+                clientCa == null ? ClientAuthPolicy.NONE : ClientAuthPolicy.REQUIRE, TlsSettings.DEFAULT_PROTOCOLS);
         try {
-            ServerTls.context(settings);
+            ServerTls.context(files);
+            return true;
         } catch (TlsFileException e) {
             tls.get(e.source().key()).orElseThrow().problem(e.source().key() + ": " + e.getMessage());
-            return Optional.empty();
+            return false;
         }
-        return Optional.of(settings);
     }
 
     private static Optional<List<String>> protocols(ConfigMap tls) {
