@@ -206,4 +206,24 @@ class MqttTlsTest {
         assertThat(broker.connections()).isEqualTo(1);
         with.disconnect();
     }
+
+    @Test
+    void clientAuthOptionalLetsInClientsWithAndWithoutACertificate() throws Exception {
+        Broker broker = start(new TlsSettings(pki.serverCert(), pki.serverKey(), pki.caFile(),
+                ClientAuthPolicy.OPTIONAL, TlsSettings.DEFAULT_PROTOCOLS));
+        InetSocketAddress address = broker.mqttTlsAddress();
+
+        Mqtt5BlockingClient without = tlsV5("without", address, null).buildBlocking();
+        without.connect();
+        Mqtt5BlockingClient with = tlsV5("with", address, pki.clientKeys()).buildBlocking();
+        with.connect();
+        // The server names the CAs it accepts; the JDK's client then sends no certificate of another CA.
+        Mqtt5BlockingClient stranger = tlsV5("stranger", address, pki.strangerKeys()).buildBlocking();
+        stranger.connect();
+
+        assertThat(broker.connections()).isEqualTo(3);
+        without.disconnect();
+        with.disconnect();
+        stranger.disconnect();
+    }
 }

@@ -6,7 +6,9 @@ import io.netty.handler.ssl.ClientAuth;
 public enum ClientAuthPolicy {
     /** No client certificate is asked for. */
     NONE("none", ClientAuth.NONE),
-    /** A certificate is asked for; a client without one is let in, one with a certificate the CA did not sign is not. */
+    /**
+     * A certificate is asked for: a client that sends none is let in, and one it sends must chain to the client CA.
+     */
     OPTIONAL("optional", ClientAuth.OPTIONAL),
     /** A client without a certificate signed by the client CA fails the handshake. */
     REQUIRE("require", ClientAuth.REQUIRE);
