@@ -15,7 +15,7 @@ import dev.lintas.broker.store.StoreOptions;
 import dev.lintas.runtime.RuntimeContext;
 import dev.lintas.runtime.net.HostPort;
 import dev.lintas.runtime.net.Listeners;
-import dev.lintas.runtime.tls.ServerTls;
+import dev.lintas.runtime.tls.ReloadableTls;
 import dev.lintas.runtime.tls.TlsFileException;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
@@ -23,7 +23,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -33,11 +32,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * The broker service: the durable store under {@code broker.data-dir}, one virtual host restored from it, and the MQTT
@@ -85,6 +85,10 @@ public final class Broker {
     private Meter storeFailures;
     private final ChannelGroup connections = new DefaultChannelGroup("mqtt", GlobalEventExecutor.INSTANCE);
     private State state = State.NEW;
+    /** The TLS contexts of the TLS listeners, by listener name; a reload replaces what they hold. */
+    private final Map<String, ReloadableTls> tls = new HashMap<>();
+    /** The config {@link #start} was given. */
+    private BrokerConfig started;
     /** The listeners bound by {@link #start}, in the order bound. Control thread only. */
     private final List<BoundListener> bound = new ArrayList<>();
     private ScheduledFuture<?> sweeper;
@@ -111,6 +115,7 @@ public final class Broker {
         if (state != State.NEW) {
             throw new IllegalStateException("state: " + state + " (expected: NEW)");
         }
+        started = config;
         openStore(config);
         mqtt = new MqttBroker(host, System::currentTimeMillis, mqttSettings, drops, authenticator, store);
         mqtt.restore(context.loops().next());
@@ -128,12 +133,12 @@ public final class Broker {
             }
             if (config.mqttTls() != null) {
                 listen(MQTT_TLS_LISTENER, "MQTT-over-TLS listener", config.mqttTls().listen(),
-                        plain.withTls(tlsContext(MQTT_TLS_LISTENER, config.mqttTls()), MQTT_TLS_LISTENER));
+                        plain.withTls(loadTls(MQTT_TLS_LISTENER, config.mqttTls()), MQTT_TLS_LISTENER));
             }
             if (config.mqttWebSocketTls() != null) {
                 listen(MQTT_WEBSOCKET_TLS_LISTENER, "MQTT-over-secure-WebSocket listener",
                         config.mqttWebSocketTls().listen(), webSocket.withTls(
-                                tlsContext(MQTT_WEBSOCKET_TLS_LISTENER, config.mqttWebSocketTls()),
+                                loadTls(MQTT_WEBSOCKET_TLS_LISTENER, config.mqttWebSocketTls()),
                                 MQTT_WEBSOCKET_TLS_LISTENER));
             }
         } catch (IOException e) {
@@ -172,10 +177,45 @@ public final class Broker {
     }
 
     /** The TLS context of a listener, read from its files now; a file that went bad since the check fails start. */
-    private static Supplier<SslContext> tlsContext(String name, TlsListenerConfig config) throws IOException {
+    private ReloadableTls loadTls(String name, TlsListenerConfig config) throws IOException {
         try {
-            SslContext context = ServerTls.context(config.tls());
-            return () -> context;
+            ReloadableTls context = ReloadableTls.load(config.tls());
+            tls.put(name, context);
+            return context;
+        } catch (TlsFileException e) {
+            throw new IOException("the " + name + " listener: " + e.source().key() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads the TLS files of {@code next} for every TLS listener that keeps its address, and returns what makes them
+     * serve new connections (open ones keep theirs): a renewed certificate, or a changed key, CA, client-auth or
+     * protocol list. A TLS listener whose address changed, or that {@code next} adds or removes, waits for a restart.
+     * Throws, with nothing changed, when a file cannot be used. Control thread only.
+     */
+    public Runnable prepareTlsReload(BrokerConfig next) throws IOException {
+        if (state != State.RUNNING) {
+            return () -> { };
+        }
+        List<Runnable> swaps = new ArrayList<>();
+        prepareTlsReload(swaps, MQTT_TLS_LISTENER, started.mqttTls(), next.mqttTls());
+        prepareTlsReload(swaps, MQTT_WEBSOCKET_TLS_LISTENER, started.mqttWebSocketTls(), next.mqttWebSocketTls());
+        return () -> swaps.forEach(Runnable::run);
+    }
+
+    private void prepareTlsReload(List<Runnable> swaps, String name, TlsListenerConfig running,
+            TlsListenerConfig next) throws IOException {
+        ReloadableTls context = tls.get(name);
+        if (context == null || next == null || !next.listen().equals(running.listen())) {
+            return;
+        }
+        try {
+            Runnable swap = context.prepare(next.tls());
+            swaps.add(() -> {
+                swap.run();
+                log.info("broker {}: TLS files reloaded ({}, {}); new connections use them", name, next.tls().cert(),
+                        next.tls().key());
+            });
         } catch (TlsFileException e) {
             throw new IOException("the " + name + " listener: " + e.source().key() + ": " + e.getMessage(), e);
         }

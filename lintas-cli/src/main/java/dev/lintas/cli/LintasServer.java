@@ -102,7 +102,11 @@ final class LintasServer implements AutoCloseable {
                 || (next.admin() != null && !next.admin().listen().equals(config.admin().listen()))) {
             log.warn("reload: the admin listener changed; that takes effect at the next restart");
         }
+        Runnable tls = () -> { };
         try {
+            if (broker != null && next.broker() != null) {
+                tls = broker.prepareTlsReload(next.broker()); // Every file read before anything changes.
+            }
             if (gateway != null && next.gateway() != null) {
                 gateway.reload(next.gateway()).get(10, TimeUnit.SECONDS);
             } else if (gateway == null && next.gateway() != null) {
@@ -119,6 +123,7 @@ final class LintasServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("reload interrupted", e);
         }
+        tls.run();
         if (!BrokerConfig.sameSettings(config.broker(), next.broker())) {
             log.warn("reload: the broker section changed; that takes effect at the next restart");
         }

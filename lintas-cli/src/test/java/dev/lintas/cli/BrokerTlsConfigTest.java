@@ -6,8 +6,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.cert.X509Certificate;
 
 import javax.net.ssl.SSLSocket;
 
@@ -177,5 +180,59 @@ class BrokerTlsConfigTest {
             assertThat(in.readNBytes(4)).containsExactly(0x20, 0x02, 0x00, 0x00);
         }
         assertThat(lintas.admin("GET", "/health").statusCode()).isEqualTo(200);
+    }
+
+    /** A TLS connection to {@code port} that has sent CONNECT and received its CONNACK. */
+    private SSLSocket connected(int port, String clientId) throws Exception {
+        SSLSocket socket = (SSLSocket) pki.clientContext(null).getSocketFactory().createSocket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        // CONNECT 3.1.1, clean session, keep-alive 0, a one-letter client id.
+        socket.getOutputStream().write(new byte[] {0x10, 13, 0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 0, 0, 1,
+            (byte) clientId.charAt(0)});
+        assertThat(socket.getInputStream().readNBytes(4)).containsExactly(0x20, 0x02, 0x00, 0x00);
+        return socket;
+    }
+
+    private static BigInteger serial(SSLSocket socket) throws Exception {
+        return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+    }
+
+    @Test
+    void aReloadServesRenewedCertificateFilesToNewConnectionsAndKeepsTheOpenOnes() throws Exception {
+        lintas = RunningServer.start(dir.resolve("lintas.yaml"), """
+                admin:
+                  listen: 127.0.0.1:0
+                broker:
+                  mqtt:
+                    tls:
+                      listen: 127.0.0.1:0
+                      cert: %s
+                      key: %s
+                """.formatted(pki.serverCert(), pki.serverKey()));
+        int port = lintas.server().mqttTlsAddress().getPort();
+        BigInteger first = pki.server().getCertificate().getSerialNumber();
+
+        try (SSLSocket old = connected(port, "a")) {
+            assertThat(serial(old)).isEqualTo(first);
+            BigInteger renewed = pki.renewServer().getCertificate().getSerialNumber();
+            assertThat(renewed).isNotEqualTo(first);
+
+            assertThat(lintas.admin("POST", "/reload").statusCode()).isEqualTo(200);
+
+            try (SSLSocket fresh = connected(port, "b")) {
+                assertThat(serial(fresh)).isEqualTo(renewed);
+            }
+            old.getOutputStream().write(new byte[] {(byte) 0xC0, 0}); // PINGREQ on the connection from before.
+            assertThat(old.getInputStream().readNBytes(2)).containsExactly(0xD0, 0);
+
+            // A key that is not the certificate's: the reload is refused and the renewed files stay in use.
+            Files.copy(pki.clientKey(), pki.serverKey(), StandardCopyOption.REPLACE_EXISTING);
+            var refused = lintas.admin("POST", "/reload");
+            assertThat(refused.statusCode()).isEqualTo(422);
+            assertThat(refused.body()).contains("key: '" + pki.serverKey() + "' is not the private key");
+            try (SSLSocket again = connected(port, "c")) {
+                assertThat(serial(again)).isEqualTo(renewed);
+            }
+        }
     }
 }

@@ -44,7 +44,10 @@ public record BrokerConfig(String dataDir, HostPort mqtt, Position mqttPosition,
                 mqttWebSocketPosition, fsync, mqttTls, mqttWebSocketTls);
     }
 
-    /** Whether two sections (either may be null) ask for the same broker, wherever in the file they were written. */
+    /**
+     * Whether two sections (either may be null) ask for the same broker, wherever in the file they were written. The
+     * TLS files and options of a TLS listener take no part, since a reload applies them; its address does.
+     */
     public static boolean sameSettings(BrokerConfig a, BrokerConfig b) {
         if (a == null || b == null) {
             return a == b;
@@ -52,8 +55,8 @@ public record BrokerConfig(String dataDir, HostPort mqtt, Position mqttPosition,
         return Objects.equals(a.dataDir, b.dataDir) && Objects.equals(a.mqtt, b.mqtt) && Objects.equals(a.amqp, b.amqp)
                 && a.mqttSettings.equals(b.mqttSettings) && a.auth.equals(b.auth)
                 && Objects.equals(a.mqttWebSocket, b.mqttWebSocket) && a.fsync.equals(b.fsync)
-                && TlsListenerConfig.sameSettings(a.mqttTls, b.mqttTls)
-                && TlsListenerConfig.sameSettings(a.mqttWebSocketTls, b.mqttWebSocketTls);
+                && TlsListenerConfig.sameListener(a.mqttTls, b.mqttTls)
+                && TlsListenerConfig.sameListener(a.mqttWebSocketTls, b.mqttWebSocketTls);
     }
 
     /** Where MQTT listens with no config file: every interface, MQTT's registered port. */

@@ -20,11 +20,14 @@ public record TlsListenerConfig(HostPort listen, Position position, TlsSettings 
         Objects.requireNonNull(tls, "tls");
     }
 
-    /** Whether {@code a} and {@code b} (either may be null) ask for the same listener, wherever they were written. */
-    static boolean sameSettings(TlsListenerConfig a, TlsListenerConfig b) {
+    /**
+     * Whether {@code a} and {@code b} (either may be null) ask for a listener on the same address. The TLS settings
+     * take no part: a reload applies them to the running listener ({@code Broker.prepareTlsReload}).
+     */
+    static boolean sameListener(TlsListenerConfig a, TlsListenerConfig b) {
         if (a == null || b == null) {
             return a == b;
         }
-        return a.listen.equals(b.listen) && a.tls.equals(b.tls);
+        return a.listen.equals(b.listen);
     }
 }

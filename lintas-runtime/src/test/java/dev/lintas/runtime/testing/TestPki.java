@@ -19,7 +19,7 @@ import io.netty.pkitesting.X509Bundle;
 public final class TestPki {
 
     private final X509Bundle ca;
-    private final X509Bundle server;
+    private X509Bundle server;
     private final X509Bundle client;
     private final X509Bundle strangerClient;
     private final Path dir;
@@ -28,8 +28,7 @@ public final class TestPki {
         this.dir = dir;
         ca = new CertificateBuilder().subject("CN=Lintas Test CA").setIsCertificateAuthority(true).ecp256()
                 .buildSelfSigned();
-        server = new CertificateBuilder().subject("CN=localhost").addSanDnsName("localhost")
-                .addSanIpAddress("127.0.0.1").addExtendedKeyUsageServerAuth().ecp256().buildIssuedBy(ca);
+        server = serverCertificate(ca);
         client = new CertificateBuilder().subject("CN=test-client").addExtendedKeyUsageClientAuth().ecp256()
                 .buildIssuedBy(ca);
         X509Bundle stranger = new CertificateBuilder().subject("CN=Stranger CA").setIsCertificateAuthority(true)
@@ -37,8 +36,7 @@ public final class TestPki {
         strangerClient = new CertificateBuilder().subject("CN=stranger").addExtendedKeyUsageClientAuth().ecp256()
                 .buildIssuedBy(stranger);
         write("ca.pem", ca.getCertificatePEM());
-        write("server.pem", server.getCertificatePathPEM());
-        write("server-key.pem", server.getPrivateKeyPEM());
+        writeServer();
         write("client.pem", client.getCertificatePathPEM());
         write("client-key.pem", client.getPrivateKeyPEM());
     }
@@ -47,6 +45,23 @@ public final class TestPki {
      * {@code client-key.pem} into {@code dir}. */
     public static TestPki writeTo(Path dir) throws Exception {
         return new TestPki(dir);
+    }
+
+    private static X509Bundle serverCertificate(X509Bundle ca) throws Exception {
+        return new CertificateBuilder().subject("CN=localhost").addSanDnsName("localhost")
+                .addSanIpAddress("127.0.0.1").addExtendedKeyUsageServerAuth().ecp256().buildIssuedBy(ca);
+    }
+
+    private void writeServer() throws IOException {
+        write("server.pem", server.getCertificatePathPEM());
+        write("server-key.pem", server.getPrivateKeyPEM());
+    }
+
+    /** Issues a new server certificate, with a new key, from the same CA, and writes both over the old files. */
+    public X509Bundle renewServer() throws Exception {
+        server = serverCertificate(ca);
+        writeServer();
+        return server;
     }
 
     private void write(String name, String pem) throws IOException {
