@@ -36,13 +36,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The broker service: the durable store under {@code broker.data-dir}, one virtual host restored from it, and the MQTT
- * listeners (plain, WebSocket, and each of them over TLS) on the shared runtime's event loops. Lifecycle methods are called from one control thread (the CLI's),
- * never from an event loop. The host and the MQTT service exist from {@link #start} on.
+ * listeners (plain, WebSocket, and each of them over TLS) on the shared runtime's event loops. Lifecycle methods are
+ * called from one control thread (the CLI's), never from an event loop. The host and the MQTT service exist from
+ * {@link #start} on.
  */
 public final class Broker {
 
@@ -89,8 +91,8 @@ public final class Broker {
     private final Map<String, ReloadableTls> tls = new HashMap<>();
     /** The config {@link #start} was given. */
     private BrokerConfig started;
-    /** The listeners bound by {@link #start}, in the order bound. Control thread only. */
-    private final List<BoundListener> bound = new ArrayList<>();
+    /** The listeners bound by {@link #start}, in the order bound; changed by the control thread, read by any. */
+    private final List<BoundListener> bound = new CopyOnWriteArrayList<>();
     private ScheduledFuture<?> sweeper;
     private List<Meter> meters = List.of();
 
@@ -146,7 +148,7 @@ public final class Broker {
             closeStore();
             throw e;
         }
-        if (config.mqtt() != null && store == null) {
+        if (!bound.isEmpty() && store == null) {
             log.info("no broker.data-dir: MQTT messages and sessions are kept in memory only, and an "
                     + "acknowledged message (PUBACK, PUBREC) does not survive a restart");
         }
@@ -183,8 +185,12 @@ public final class Broker {
             tls.put(name, context);
             return context;
         } catch (TlsFileException e) {
-            throw new IOException("the " + name + " listener: " + e.source().key() + ": " + e.getMessage(), e);
+            throw unusable(name, e);
         }
+    }
+
+    private static IOException unusable(String listener, TlsFileException e) {
+        return new IOException("the " + listener + " listener: " + e.source().key() + ": " + e.getMessage(), e);
     }
 
     /**
@@ -217,7 +223,7 @@ public final class Broker {
                         next.tls().key());
             });
         } catch (TlsFileException e) {
-            throw new IOException("the " + name + " listener: " + e.source().key() + ": " + e.getMessage(), e);
+            throw unusable(name, e);
         }
     }
 

@@ -21,7 +21,7 @@ public enum ClientAuthPolicy {
         this.netty = netty;
     }
 
-    /** The policy written as {@code text}, or null when it is none of {@code none}, {@code optional}, {@code require}. */
+    /** The policy written as {@code text}, or null when it is not {@code none}, {@code optional} or {@code require}. */
     public static ClientAuthPolicy of(String text) {
         for (ClientAuthPolicy policy : values()) {
             if (policy.configName.equals(text)) {
