@@ -98,6 +98,13 @@ record LintasConfig(Path file, AdminConfig admin, GatewayConfig gateway, BrokerC
                 all.add(new Listen("the MQTT WebSocket listener", broker.mqttWebSocket(),
                         broker.mqttWebSocketPosition()));
             }
+            if (broker.mqttTls() != null) {
+                all.add(new Listen("the MQTT TLS listener", broker.mqttTls().listen(), broker.mqttTls().position()));
+            }
+            if (broker.mqttWebSocketTls() != null) {
+                all.add(new Listen("the MQTT secure WebSocket listener", broker.mqttWebSocketTls().listen(),
+                        broker.mqttWebSocketTls().position()));
+            }
             if (broker.amqp() != null) {
                 all.add(new Listen("the AMQP listener", broker.amqp(), broker.amqpPosition()));
             }

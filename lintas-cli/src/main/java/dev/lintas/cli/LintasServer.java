@@ -102,7 +102,11 @@ final class LintasServer implements AutoCloseable {
                 || (next.admin() != null && !next.admin().listen().equals(config.admin().listen()))) {
             log.warn("reload: the admin listener changed; that takes effect at the next restart");
         }
+        Runnable tls = () -> { };
         try {
+            if (broker != null && next.broker() != null) {
+                tls = broker.prepareTlsReload(next.broker()); // Every file read before anything changes.
+            }
             if (gateway != null && next.gateway() != null) {
                 gateway.reload(next.gateway()).get(10, TimeUnit.SECONDS);
             } else if (gateway == null && next.gateway() != null) {
@@ -119,6 +123,7 @@ final class LintasServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("reload interrupted", e);
         }
+        tls.run();
         if (!BrokerConfig.sameSettings(config.broker(), next.broker())) {
             log.warn("reload: the broker section changed; that takes effect at the next restart");
         }
@@ -135,6 +140,11 @@ final class LintasServer implements AutoCloseable {
     /** The broker's MQTT-over-WebSocket address, for tests that bind port 0. */
     InetSocketAddress mqttWebSocketAddress() {
         return broker == null ? null : broker.mqttWebSocketAddress();
+    }
+
+    /** The broker's MQTT-over-TLS address, for tests that bind port 0. */
+    InetSocketAddress mqttTlsAddress() {
+        return broker == null ? null : broker.mqttTlsAddress();
     }
 
     /** The gateway's bound address for a listener, for tests that bind port 0. */

@@ -22,19 +22,41 @@ import java.util.Objects;
  * @param mqttWebSocket the MQTT-over-WebSocket listen address, or null for none
  * @param mqttWebSocketPosition where that address was written
  * @param fsync        when the store calls fsync ({@code broker.store.fsync})
+ * @param mqttTls      the MQTT-over-TLS listener ({@code broker.mqtt.tls}), or null for none
+ * @param mqttWebSocketTls the MQTT-over-secure-WebSocket listener ({@code broker.mqtt.websocket.tls}), or null
  */
 public record BrokerConfig(String dataDir, HostPort mqtt, Position mqttPosition, HostPort amqp,
         Position amqpPosition, MqttSettings mqttSettings, AuthConfig auth, HostPort mqttWebSocket,
-        Position mqttWebSocketPosition, FsyncPolicy fsync) {
+        Position mqttWebSocketPosition, FsyncPolicy fsync, TlsListenerConfig mqttTls,
+        TlsListenerConfig mqttWebSocketTls) {
 
-    /** Whether two sections (either may be null) ask for the same broker, wherever in the file they were written. */
+    /** A broker without TLS listeners. */
+    public BrokerConfig(String dataDir, HostPort mqtt, Position mqttPosition, HostPort amqp, Position amqpPosition,
+            MqttSettings mqttSettings, AuthConfig auth, HostPort mqttWebSocket, Position mqttWebSocketPosition,
+            FsyncPolicy fsync) {
+        this(dataDir, mqtt, mqttPosition, amqp, amqpPosition, mqttSettings, auth, mqttWebSocket,
+                mqttWebSocketPosition, fsync, null, null);
+    }
+
+    /** This config with the given TLS listeners (either may be null) in place of its own. */
+    public BrokerConfig withTls(TlsListenerConfig mqttTls, TlsListenerConfig mqttWebSocketTls) {
+        return new BrokerConfig(dataDir, mqtt, mqttPosition, amqp, amqpPosition, mqttSettings, auth, mqttWebSocket,
+                mqttWebSocketPosition, fsync, mqttTls, mqttWebSocketTls);
+    }
+
+    /**
+     * Whether two sections (either may be null) ask for the same broker, wherever in the file they were written. The
+     * TLS files and options of a TLS listener take no part, since a reload applies them; its address does.
+     */
     public static boolean sameSettings(BrokerConfig a, BrokerConfig b) {
         if (a == null || b == null) {
             return a == b;
         }
         return Objects.equals(a.dataDir, b.dataDir) && Objects.equals(a.mqtt, b.mqtt) && Objects.equals(a.amqp, b.amqp)
                 && a.mqttSettings.equals(b.mqttSettings) && a.auth.equals(b.auth)
-                && Objects.equals(a.mqttWebSocket, b.mqttWebSocket) && a.fsync.equals(b.fsync);
+                && Objects.equals(a.mqttWebSocket, b.mqttWebSocket) && a.fsync.equals(b.fsync)
+                && TlsListenerConfig.sameListener(a.mqttTls, b.mqttTls)
+                && TlsListenerConfig.sameListener(a.mqttWebSocketTls, b.mqttWebSocketTls);
     }
 
     /** Where MQTT listens with no config file: every interface, MQTT's registered port. */

@@ -17,7 +17,8 @@ public final class BrokerConfigReader {
         String dataDir = broker.string("data-dir", "./data");
         ConfigMap mqtt = broker.map("mqtt", "the mqtt section (a mapping with listen and limits)",
                 mqttKeys());
-        ConfigMap webSocket = mqtt.map("websocket", "the websocket section (a mapping with listen)", "listen");
+        ConfigMap webSocket = mqtt.map("websocket", "the websocket section (a mapping with listen and tls)", "listen",
+                "tls");
         ConfigMap amqp = broker.map("amqp", "the amqp section (a mapping with listen)", "listen");
         ConfigMap store = broker.map("store", "the store section (a mapping with fsync)", "fsync");
         FsyncPolicy fsync = store.parsed("fsync", "always, never, or every and a duration like every 100ms",
@@ -26,14 +27,16 @@ public final class BrokerConfigReader {
                 mqtt.listenAddress("listen").orElse(null), valuePosition(mqtt, "listen"),
                 amqp.listenAddress("listen").orElse(null), valuePosition(amqp, "listen"),
                 MqttSettingsReader.read(mqtt), AuthConfigReader.read(broker),
-                webSocket.listenAddress("listen").orElse(null), valuePosition(webSocket, "listen"), fsync);
+                webSocket.listenAddress("listen").orElse(null), valuePosition(webSocket, "listen"), fsync,
+                TlsListenerReader.read(mqtt), TlsListenerReader.read(webSocket));
     }
 
     private static String[] mqttKeys() {
-        String[] keys = new String[MqttSettingsReader.KEYS.length + 2];
+        String[] keys = new String[MqttSettingsReader.KEYS.length + 3];
         keys[0] = "listen";
         keys[1] = "websocket";
-        System.arraycopy(MqttSettingsReader.KEYS, 0, keys, 2, MqttSettingsReader.KEYS.length);
+        keys[2] = "tls";
+        System.arraycopy(MqttSettingsReader.KEYS, 0, keys, 3, MqttSettingsReader.KEYS.length);
         return keys;
     }
 

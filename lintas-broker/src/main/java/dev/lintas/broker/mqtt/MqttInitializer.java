@@ -1,5 +1,6 @@
 package dev.lintas.broker.mqtt;
 
+import dev.lintas.runtime.tls.ServerTls;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -8,13 +9,16 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The pipeline of both MQTT listener kinds, in one place: MQTT on a TCP socket, and MQTT over WebSocket, where the
  * handlers of {@link MqttWebSocket} come first, carry the HTTP upgrade and turn frames into the same MQTT byte stream.
+ * Either kind may have TLS in front ({@link #withTls}), whose handshake must end within the CONNECT timeout.
  * The idle handler, which only sees whole packets, first allows the CONNECT timeout (which thus covers the upgrade
  * too); once CONNECT is accepted, {@link MqttHandler} replaces it with one that fires at 1.5 times the client's
  * keep-alive. {@link MqttFrameGuard} before the decoder and {@link MqttPacketValidator} after it refuse what the
@@ -35,24 +39,39 @@ public final class MqttInitializer extends ChannelInitializer<Channel> {
     private final MqttSettings settings;
     private final ChannelGroup connections;
     private final boolean webSocket;
+    /** The TLS context for each new connection, or null for plain text; read once per connection. */
+    private final Supplier<SslContext> tls;
+    private final String listener;
 
     /** @param connections where each accepted connection is added, so that the broker can close them on stop */
     public MqttInitializer(MqttBroker broker, MqttSettings settings, ChannelGroup connections) {
-        this(broker, settings, connections, false);
+        this(broker, settings, connections, false, null, null);
     }
 
     static final int MAX_READ_BYTES = 8192;
 
-    private MqttInitializer(MqttBroker broker, MqttSettings settings, ChannelGroup connections, boolean webSocket) {
+    private MqttInitializer(MqttBroker broker, MqttSettings settings, ChannelGroup connections, boolean webSocket,
+            Supplier<SslContext> tls, String listener) {
         this.broker = broker;
         this.settings = settings;
         this.connections = connections;
         this.webSocket = webSocket;
+        this.tls = tls;
+        this.listener = listener;
     }
 
     /** The MQTT-over-WebSocket listener's: an upgrade on {@value MqttWebSocket#PATH} first. */
     public static MqttInitializer webSocket(MqttBroker broker, MqttSettings settings, ChannelGroup connections) {
-        return new MqttInitializer(broker, settings, connections, true);
+        return new MqttInitializer(broker, settings, connections, true, null, null);
+    }
+
+    /**
+     * This pipeline behind TLS: each new connection takes the context {@code tls} gives at that moment, so that a
+     * reloaded certificate serves new connections while the open ones keep theirs. {@code listener} names the
+     * listener in the log line of a failed handshake.
+     */
+    public MqttInitializer withTls(Supplier<SslContext> tls, String listener) {
+        return new MqttInitializer(broker, settings, connections, webSocket, tls, listener);
     }
 
     /**
@@ -71,6 +90,9 @@ public final class MqttInitializer extends ChannelInitializer<Channel> {
         connections.add(channel);
         channel.config().setRecvByteBufAllocator(fairReads());
         ChannelPipeline pipeline = channel.pipeline();
+        if (tls != null) {
+            ServerTls.addFirst(pipeline, tls.get(), settings.connectTimeout(), listener);
+        }
         if (webSocket) {
             MqttWebSocket.addHandlers(pipeline, settings.maxPacketSize());
         }

@@ -54,6 +54,15 @@ public final class MqttBrokerUnderTest implements AutoCloseable {
         }
     }
 
+    /** With the listeners of {@code config}, which must include the plain MQTT one, and default settings. */
+    public static MqttBrokerUnderTest start(BrokerConfig config) {
+        try {
+            return new MqttBrokerUnderTest(MqttSettings.DEFAULTS, AuthConfig.DEFAULTS, config);
+        } catch (Exception e) {
+            throw new IllegalStateException("the broker did not start", e);
+        }
+    }
+
     public static MqttBrokerUnderTest start() {
         return start(MqttSettings.DEFAULTS);
     }

@@ -9,7 +9,6 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.lintas.broker.Broker;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -90,24 +89,8 @@ class MqttWebSocketTest {
 
     @Test
     void pahoV3AndV5ConnectWithWsUrls() throws Exception {
-        String uri = "ws://127.0.0.1:" + wsPort + "/mqtt";
-        BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        org.eclipse.paho.client.mqttv3.MqttClient v3 = new org.eclipse.paho.client.mqttv3.MqttClient(uri,
-                "paho3-ws", new MemoryPersistence());
-        v3.connect(new MqttConnectOptions());
-        v3.subscribe("paho/+", 1, (topic, message) -> received.add(topic + "=" + new String(message.getPayload(),
-                StandardCharsets.UTF_8)));
-
-        org.eclipse.paho.mqttv5.client.MqttClient v5 = new org.eclipse.paho.mqttv5.client.MqttClient(uri,
-                "paho5-ws", new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
-        v5.connect(new MqttConnectionOptions());
-        v5.publish("paho/five", bytes("from v5"), 1, false);
-
-        assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("paho/five=from v5");
-        v5.disconnect();
-        v5.close();
-        v3.disconnect();
-        v3.close();
+        PahoRoundTrip.check("ws://127.0.0.1:" + wsPort + "/mqtt", "paho-ws", new MqttConnectOptions(),
+                new MqttConnectionOptions());
     }
 
     @Test
