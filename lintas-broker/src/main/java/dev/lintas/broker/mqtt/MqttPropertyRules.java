@@ -36,8 +36,8 @@ import static io.netty.handler.codec.mqtt.MqttProperties.WILL_DELAY_INTERVAL;
 /**
  * The MQTT 5 property rules Netty's decoder leaves to its user, for the packets a client sends: which properties a
  * packet may carry (section 2.2.2.2: any other is a malformed packet, 0x81) and the values the spec calls a
- * protocol error (0x82). A property that appears twice cannot be seen here: the decoder keeps the last one, except
- * for the Subscription Identifier.
+ * protocol error (0x82). A property that appears twice cannot be seen here, since the decoder keeps the last one
+ * (the Subscription Identifier excepted): {@link PropertyScanner} finds it in the raw bytes, before the decoder.
  */
 final class MqttPropertyRules {
 

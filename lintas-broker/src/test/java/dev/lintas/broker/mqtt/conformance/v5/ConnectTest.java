@@ -9,6 +9,8 @@ import dev.lintas.broker.mqtt.conformance.RawPacket;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+
 import static dev.lintas.broker.mqtt.conformance.PacketBuilder.packet;
 import static dev.lintas.broker.mqtt.conformance.RawMqttClient.assertConnectRefused;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,13 +100,22 @@ class ConnectTest {
 
     @Test
     void reservedFixedHeaderFlagsOfConnectAreMalformed() throws Exception {
+        byte[] connect = Packets.connect(true, "connect-flags");
+        connect[0] |= 0x02;
+        // [MQTT-2.1.3-1]: the flags of CONNECT are reserved, 0000, and anything else is a Malformed Packet. The
+        // protocol level says v5, so the CONNACK carries 0x81 [MQTT-4.13.1-1] before the close.
+        assertConnectRefused(port, connect, 0x81);
+    }
+
+    @Test
+    void reservedFixedHeaderFlagsOfConnectAreMalformedWhenTheLevelComesLater() throws Exception {
+        byte[] connect = Packets.connect(true, "connect-flags-split");
+        connect[0] |= 0x08;
         try (RawMqttClient client = RawMqttClient.v5(port)) {
-            byte[] connect = Packets.connect(true, "connect-flags");
-            connect[0] |= 0x02;
-            client.send(connect);
-            // [MQTT-2.1.3-1]: the flags of CONNECT are reserved, 0000. The decoder stops before the protocol
-            // level, so the broker does not know the client speaks v5 and closes without a CONNACK.
-            client.assertClosed();
+            // The fixed header alone first: the broker must wait for the protocol level before it answers.
+            client.send(new byte[] {connect[0], connect[1]});
+            client.send(Arrays.copyOfRange(connect, 2, connect.length));
+            client.assertRefused(0x81);
         }
         RawMqttClient.assertServing(port);
     }
