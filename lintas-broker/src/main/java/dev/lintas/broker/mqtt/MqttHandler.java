@@ -565,11 +565,6 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), "PUBLISH at QoS " + qos + " with packet id 0");
             return;
         }
-        String violation = PublishProperties.violation(msg.variableHeader().properties());
-        if (violation != null) {
-            close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), violation);
-            return;
-        }
         // PUBACKs waiting for the disk and QoS 2 ids awaiting PUBREL use the quota.
         boolean resent = qos == 2 && session.awaitingRelease().contains(packetId);
         if (qos > 0 && !resent && version == MqttVersion.MQTT_5 && session.awaitingRelease().size()

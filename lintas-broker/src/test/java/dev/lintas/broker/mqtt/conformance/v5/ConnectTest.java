@@ -8,6 +8,8 @@ import dev.lintas.broker.mqtt.conformance.RawMqttClient;
 import dev.lintas.broker.mqtt.conformance.RawPacket;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Arrays;
 
@@ -146,6 +148,25 @@ class ConnectTest {
         // [MQTT-3.1.3-9] the Will Topic is a topic name, so no wildcards [MQTT-4.7.0-1]: 0x90.
         assertConnectRefused(port, connect(Packets.CLEAN | 0x04)
                 .string("connect-will-wildcard").noProperties().string("will/#").string("gone").build(), 0x90);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"re/+", "re/#", "+"})
+    void aWildcardInTheWillResponseTopicIsAProtocolError(String responseTopic) throws Exception {
+        // Section 3.1.3.2.6: the will's Response Topic is the Response Topic of the PUBLISH the will becomes, which
+        // MUST NOT contain wildcards [MQTT-3.3.2-14]; data the protocol does not allow is a Protocol Error (0x82).
+        assertConnectRefused(port, connect(Packets.CLEAN | 0x04).string("connect-will-reply")
+                .properties(Properties.of().string(0x08, responseTopic)).string("will/t").string("gone").build(),
+                0x82);
+    }
+
+    @Test
+    void aWillResponseTopicWithoutWildcardsIsAccepted() throws Exception {
+        try (RawMqttClient client = RawMqttClient.v5(port)) {
+            client.send(connect(Packets.CLEAN | 0x04).string("connect-will-reply-ok")
+                    .properties(Properties.of().string(0x08, "re/ply")).string("will/t").string("gone").build());
+            assertThat(client.read(RawPacket.CONNACK).reasonCode()).isZero();
+        }
     }
 
     @Test
