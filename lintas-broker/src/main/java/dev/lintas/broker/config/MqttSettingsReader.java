@@ -15,7 +15,7 @@ final class MqttSettingsReader {
     /** The keys of {@code broker.mqtt} this reader owns. */
     static final String[] KEYS = {"max-packet-size", "max-connections", "max-topic-length", "max-topic-levels",
         "max-subscriptions-per-client", "max-inflight", "max-queued-messages", "max-queued-bytes", "queue-overflow",
-        "connect-timeout", "receive-maximum", "topic-alias-maximum", "max-keep-alive"};
+        "connect-timeout", "receive-maximum", "topic-alias-maximum", "max-keep-alive", "response-information"};
 
     private MqttSettingsReader() {
     }
@@ -62,6 +62,8 @@ final class MqttSettingsReader {
                 .receiveMaximum(ranged(mqtt, "receive-maximum", d.receiveMaximum(), 1, 65_535))
                 .topicAliasMaximum(ranged(mqtt, "topic-alias-maximum", d.topicAliasMaximum(), 0, 65_535))
                 .maxKeepAliveSeconds((int) keepAlive.toSeconds())
+                .responseInformation(mqtt.parsed("response-information", MqttSettings.RESPONSE_INFORMATION_EXPECTED,
+                        text -> MqttSettings.validResponseInformation(text) ? text : null).orElse(null))
                 .build();
     }
 

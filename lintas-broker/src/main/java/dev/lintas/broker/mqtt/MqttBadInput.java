@@ -71,4 +71,12 @@ final class MqttBadInput extends DecoderException {
     static MqttVersion decoderVersion(Channel channel) {
         return channel.attr(DECODER_VERSION).get();
     }
+
+    /**
+     * Records the protocol level where the decoder would have, for {@link MqttFrameGuard}, which refuses a CONNECT
+     * before the decoder reads it: the handler then answers a v5 client, and the encoder writes a v5 CONNACK.
+     */
+    static void decoderVersion(Channel channel, MqttVersion version) {
+        channel.attr(DECODER_VERSION).set(version);
+    }
 }

@@ -400,6 +400,10 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         ctx.pipeline().replace(MqttInitializer.IDLE, MqttInitializer.IDLE, keepAlive == 0
                 ? new IdleStateHandler(0, 0, 0)
                 : new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
+        if (v5) { // Last, so that it is measured against the client's Maximum Packet Size with all the others.
+            ResponseInformation.addTo(ackProperties, broker.settings().responseInformation(),
+                    msg.variableHeader().properties(), clientId, clientMaxPacketSize);
+        }
         ctx.writeAndFlush(connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED, connected.present(), ackProperties));
         outgoing.releasesToResend().forEach(ctx::write);
         writeHeld();
@@ -563,11 +567,6 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         }
         if (qos > 0 && packetId == 0) {
             close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), "PUBLISH at QoS " + qos + " with packet id 0");
-            return;
-        }
-        String violation = PublishProperties.violation(msg.variableHeader().properties());
-        if (violation != null) {
-            close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), violation);
             return;
         }
         // PUBACKs waiting for the disk and QoS 2 ids awaiting PUBREL use the quota.

@@ -36,8 +36,8 @@ import static io.netty.handler.codec.mqtt.MqttProperties.WILL_DELAY_INTERVAL;
 /**
  * The MQTT 5 property rules Netty's decoder leaves to its user, for the packets a client sends: which properties a
  * packet may carry (section 2.2.2.2: any other is a malformed packet, 0x81) and the values the spec calls a
- * protocol error (0x82). A property that appears twice cannot be seen here: the decoder keeps the last one, except
- * for the Subscription Identifier.
+ * protocol error (0x82). A property that appears twice cannot be seen here, since the decoder keeps the last one
+ * (the Subscription Identifier excepted): {@link PropertyScanner} finds it in the raw bytes, before the decoder.
  */
 final class MqttPropertyRules {
 
@@ -76,7 +76,7 @@ final class MqttPropertyRules {
             case CONNECT -> connect(properties, (MqttConnectMessage) packet);
             case PUBLISH -> properties.getProperty(SUBSCRIPTION_IDENTIFIER) != null
                     ? MqttBadInput.protocolError("PUBLISH with a Subscription Identifier") // [MQTT-3.3.4-6]
-                    : null;
+                    : responseTopic("PUBLISH", properties);
             case SUBSCRIBE -> subscriptionIdentifier(properties);
             default -> null;
         };
@@ -120,8 +120,22 @@ final class MqttPropertyRules {
                 && properties.getProperty(AUTHENTICATION_METHOD) == null) {
             return MqttBadInput.protocolError("CONNECT with Authentication Data but no Authentication Method");
         }
-        return connect.variableHeader().isWillFlag()
-                ? allowed("will of CONNECT", connect.payload().willProperties(), WILL)
+        if (!connect.variableHeader().isWillFlag()) {
+            return null;
+        }
+        MqttProperties will = connect.payload().willProperties();
+        MqttBadInput bad = allowed("will of CONNECT", will, WILL);
+        return bad != null ? bad : responseTopic("will of CONNECT", will);
+    }
+
+    /**
+     * [MQTT-3.3.2-14]: a Response Topic is a topic name, so no wildcards. A will's (3.1.3.2.6) is the Response Topic
+     * of the PUBLISH the will becomes, and is held to the same rule.
+     */
+    private static MqttBadInput responseTopic(String where, MqttProperties properties) {
+        MqttProperties.MqttProperty<?> property = properties.getProperty(RESPONSE_TOPIC);
+        return property != null && property.value() instanceof String topic && !MqttBroker.validTopicName(topic)
+                ? MqttBadInput.protocolError(where + " with Response Topic '" + topic + "', not a topic name")
                 : null;
     }
 

@@ -28,11 +28,13 @@ import java.time.Duration;
  * @param topicAliasMaximum the most topic aliases an MQTT 5 client may set (announced in CONNACK); 0 for none
  * @param maxKeepAliveSeconds the longest keep-alive an MQTT 5 client gets: one that asks for more, or for none (0),
  *        gets this in CONNACK's Server Keep Alive; 0 for no maximum
+ * @param responseInformation the CONNACK's Response Information for an MQTT 5 client that asks for it, in which
+ *        {@value ResponseInformation#CLIENT_ID} stands for the client id; null for none
  */
 public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQueuedMessages, int deliveryWindow,
         long maxQueuedBytes, QueueOverflow queueOverflow, int maxConnections, int maxTopicLength, int maxTopicLevels,
         int maxSubscriptionsPerClient, int receiveMaximum, int topicAliasMaximum,
-        int maxKeepAliveSeconds) {
+        int maxKeepAliveSeconds, String responseInformation) {
 
     /** The largest packet MQTT can express: the remaining length's maximum, 256 MiB less one byte, and its header. */
     public static final int MAX_PACKET_SIZE_LIMIT = 268_435_455 + 5;
@@ -54,7 +56,7 @@ public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQu
     public static final MqttSettings DEFAULTS = new MqttSettings(1024 * 1024, Duration.ofSeconds(10),
             DEFAULT_MAX_QUEUED_MESSAGES, DEFAULT_DELIVERY_WINDOW, -1, QueueOverflow.DROP_OLDEST, UNLIMITED,
             MAX_TOPIC_LENGTH_LIMIT, UNLIMITED, UNLIMITED, DEFAULT_RECEIVE_MAXIMUM, DEFAULT_TOPIC_ALIAS_MAXIMUM,
-            0);
+            0, null);
 
     public MqttSettings {
         if (maxPacketSize < MIN_PACKET_SIZE || maxPacketSize > MAX_PACKET_SIZE_LIMIT) {
@@ -101,6 +103,22 @@ public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQu
             throw new IllegalArgumentException("maxKeepAliveSeconds: " + maxKeepAliveSeconds
                     + " (expected: 0 to 65535)");
         }
+        if (responseInformation != null && !validResponseInformation(responseInformation)) {
+            throw new IllegalArgumentException("responseInformation: '" + responseInformation + "' (expected: "
+                    + RESPONSE_INFORMATION_EXPECTED + ")");
+        }
+    }
+
+    /** What a Response Information setting must be, for messages that say what was expected. */
+    public static final String RESPONSE_INFORMATION_EXPECTED =
+            "a topic name prefix, not empty, without +, # or NUL, at most 65535 bytes";
+
+    /**
+     * Whether {@code value} may be the Response Information setting: with the client id in place of
+     * {@value ResponseInformation#CLIENT_ID}, a topic name, which a client can take as the base of its response topics.
+     */
+    public static boolean validResponseInformation(String value) {
+        return ResponseInformation.validSetting(value);
     }
 
     public MqttSettings withMaxQueuedMessages(int max) {
@@ -142,6 +160,11 @@ public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQu
         return toBuilder().maxKeepAliveSeconds(seconds).build();
     }
 
+    /** @param value the CONNACK's Response Information, with {@value ResponseInformation#CLIENT_ID}; null for none */
+    public MqttSettings withResponseInformation(String value) {
+        return toBuilder().responseInformation(value).build();
+    }
+
     /** A builder that starts from these settings. */
     public Builder toBuilder() {
         return new Builder(this);
@@ -162,6 +185,7 @@ public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQu
         private int receiveMaximum;
         private int topicAliasMaximum;
         private int maxKeepAliveSeconds;
+        private String responseInformation;
 
         private Builder(MqttSettings from) {
             maxPacketSize = from.maxPacketSize;
@@ -177,6 +201,7 @@ public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQu
             receiveMaximum = from.receiveMaximum;
             topicAliasMaximum = from.topicAliasMaximum;
             maxKeepAliveSeconds = from.maxKeepAliveSeconds;
+            responseInformation = from.responseInformation;
         }
 
         public Builder maxPacketSize(int value) {
@@ -244,10 +269,15 @@ public record MqttSettings(int maxPacketSize, Duration connectTimeout, int maxQu
             return this;
         }
 
+        public Builder responseInformation(String value) {
+            responseInformation = value;
+            return this;
+        }
+
         public MqttSettings build() {
             return new MqttSettings(maxPacketSize, connectTimeout, maxQueuedMessages, deliveryWindow, maxQueuedBytes,
                     queueOverflow, maxConnections, maxTopicLength, maxTopicLevels, maxSubscriptionsPerClient,
-                    receiveMaximum, topicAliasMaximum, maxKeepAliveSeconds);
+                    receiveMaximum, topicAliasMaximum, maxKeepAliveSeconds, responseInformation);
         }
     }
 

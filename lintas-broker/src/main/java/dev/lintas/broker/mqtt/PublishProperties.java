@@ -68,18 +68,6 @@ record PublishProperties(int payloadFormat, long expirySeconds, String contentTy
                 List.copyOf(user));
     }
 
-    /**
-     * What makes the properties of a client's PUBLISH a protocol error, or null: a Subscription Identifier, which
-     * only the broker may send (MQTT 5.0, 3.3.4), or a Response Topic with wildcards (3.3.2.3.5).
-     */
-    static String violation(MqttProperties wire) {
-        if (wire.getProperty(MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value()) != null) {
-            return "PUBLISH from a client with a Subscription Identifier";
-        }
-        return value(wire, MqttPropertyType.RESPONSE_TOPIC) instanceof String topic && !MqttBroker.validTopicName(topic)
-                ? "PUBLISH with Response Topic '" + topic + "', not a topic name" : null;
-    }
-
     /** Whether {@code payload} is what the Payload Format Indicator says: any bytes, or well-formed UTF-8 text. */
     boolean payloadValid(byte[] payload) {
         if (payloadFormat != 1) {

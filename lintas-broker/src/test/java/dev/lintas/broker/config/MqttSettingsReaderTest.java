@@ -64,11 +64,12 @@ class MqttSettingsReaderTest {
                     receive-maximum: 300
                     topic-alias-maximum: 0
                     max-keep-alive: 10m
+                    response-information: responses/${client-id}/
                 """);
 
         assertThat(problems.sorted()).isEmpty();
         assertThat(config.mqttSettings()).isEqualTo(new MqttSettings(64 * 1024, Duration.ofSeconds(3), 2000, 100,
-                8L << 20, QueueOverflow.REJECT_NEW, 500, 200, 8, 20, 300, 0, 600));
+                8L << 20, QueueOverflow.REJECT_NEW, 500, 200, 8, 20, 300, 0, 600, "responses/${client-id}/"));
     }
 
     @Test
@@ -114,5 +115,22 @@ class MqttSettingsReaderTest {
                 problem(11, 21, "queue-overflow: 'drop-newest' (expected drop-oldest or reject-new)"),
                 problem(12, 22, "connect-timeout: '0' (expected a duration longer than 0)"),
                 problem(13, 5, "unknown key 'max-inflite' (did you mean 'max-inflight'?)"));
+    }
+
+    @Test
+    void aResponseInformationThatIsNoTopicNamePrefixIsReported() {
+        read("""
+                broker:
+                  mqtt:
+                    response-information: responses/+/
+                """);
+
+        assertThat(problems.sorted()).containsExactly(problem(3, 27, "response-information: 'responses/+/' (expected "
+                + "a topic name prefix, not empty, without +, # or NUL, at most 65535 bytes)"));
+    }
+
+    @Test
+    void withoutResponseInformationThereIsNone() {
+        assertThat(MqttSettings.DEFAULTS.responseInformation()).isNull();
     }
 }

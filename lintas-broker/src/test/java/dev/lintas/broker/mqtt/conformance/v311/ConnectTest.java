@@ -115,4 +115,12 @@ class ConnectTest {
         assertClosedFor(port, connect(Packets.CLEAN | 0x04).string("v311-will-wildcard").string("will/+")
                 .string("gone").build());
     }
+
+    @Test
+    void reservedFixedHeaderFlagsOfConnectClose() throws Exception {
+        // [MQTT-2.2.2-2] of 3.1.1: the flags of CONNECT are 0000; 3.1.1 has no code for it, so no CONNACK.
+        byte[] connect = Packets.connect(false, "v311-connect-flags");
+        connect[0] |= 0x02;
+        assertClosedFor(port, connect);
+    }
 }

@@ -8,6 +8,10 @@ import dev.lintas.broker.mqtt.conformance.RawMqttClient;
 import dev.lintas.broker.mqtt.conformance.RawPacket;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Arrays;
 
 import static dev.lintas.broker.mqtt.conformance.PacketBuilder.packet;
 import static dev.lintas.broker.mqtt.conformance.RawMqttClient.assertConnectRefused;
@@ -98,13 +102,22 @@ class ConnectTest {
 
     @Test
     void reservedFixedHeaderFlagsOfConnectAreMalformed() throws Exception {
+        byte[] connect = Packets.connect(true, "connect-flags");
+        connect[0] |= 0x02;
+        // [MQTT-2.1.3-1]: the flags of CONNECT are reserved, 0000, and anything else is a Malformed Packet. The
+        // protocol level says v5, so the CONNACK carries 0x81 [MQTT-4.13.1-1] before the close.
+        assertConnectRefused(port, connect, 0x81);
+    }
+
+    @Test
+    void reservedFixedHeaderFlagsOfConnectAreMalformedWhenTheLevelComesLater() throws Exception {
+        byte[] connect = Packets.connect(true, "connect-flags-split");
+        connect[0] |= 0x08;
         try (RawMqttClient client = RawMqttClient.v5(port)) {
-            byte[] connect = Packets.connect(true, "connect-flags");
-            connect[0] |= 0x02;
-            client.send(connect);
-            // [MQTT-2.1.3-1]: the flags of CONNECT are reserved, 0000. The decoder stops before the protocol
-            // level, so the broker does not know the client speaks v5 and closes without a CONNACK.
-            client.assertClosed();
+            // The fixed header alone first: the broker must wait for the protocol level before it answers.
+            client.send(new byte[] {connect[0], connect[1]});
+            client.send(Arrays.copyOfRange(connect, 2, connect.length));
+            client.assertRefused(0x81);
         }
         RawMqttClient.assertServing(port);
     }
@@ -135,6 +148,25 @@ class ConnectTest {
         // [MQTT-3.1.3-9] the Will Topic is a topic name, so no wildcards [MQTT-4.7.0-1]: 0x90.
         assertConnectRefused(port, connect(Packets.CLEAN | 0x04)
                 .string("connect-will-wildcard").noProperties().string("will/#").string("gone").build(), 0x90);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"re/+", "re/#", "+"})
+    void aWildcardInTheWillResponseTopicIsAProtocolError(String responseTopic) throws Exception {
+        // Section 3.1.3.2.6: the will's Response Topic is the Response Topic of the PUBLISH the will becomes, which
+        // MUST NOT contain wildcards [MQTT-3.3.2-14]; data the protocol does not allow is a Protocol Error (0x82).
+        assertConnectRefused(port, connect(Packets.CLEAN | 0x04).string("connect-will-reply")
+                .properties(Properties.of().string(0x08, responseTopic)).string("will/t").string("gone").build(),
+                0x82);
+    }
+
+    @Test
+    void aWillResponseTopicWithoutWildcardsIsAccepted() throws Exception {
+        try (RawMqttClient client = RawMqttClient.v5(port)) {
+            client.send(connect(Packets.CLEAN | 0x04).string("connect-will-reply-ok")
+                    .properties(Properties.of().string(0x08, "re/ply")).string("will/t").string("gone").build());
+            assertThat(client.read(RawPacket.CONNACK).reasonCode()).isZero();
+        }
     }
 
     @Test

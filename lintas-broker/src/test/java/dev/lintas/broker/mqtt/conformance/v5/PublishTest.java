@@ -1,6 +1,7 @@
 package dev.lintas.broker.mqtt.conformance.v5;
 
 import dev.lintas.broker.mqtt.MqttBrokerUnderTest;
+import dev.lintas.broker.mqtt.conformance.PacketBuilder.Properties;
 import dev.lintas.broker.mqtt.conformance.Packets;
 import dev.lintas.broker.mqtt.conformance.RawMqttClient;
 import dev.lintas.broker.mqtt.conformance.RawPacket;
@@ -129,5 +130,12 @@ class PublishTest {
     void aNulInTheTopicNameIsMalformed() throws Exception {
         // [MQTT-1.5.4-2] [MQTT-4.7.3-2]
         assertDisconnectedFor(port, Packets.publish(true, 0, "a\0b", 0, "x"), 0x81);
+    }
+
+    @Test
+    void aWildcardInTheResponseTopicIsAProtocolError() throws Exception {
+        // [MQTT-3.3.2-14] the Response Topic MUST NOT contain wildcards; it parses, so it is a Protocol Error.
+        assertDisconnectedFor(port, packet(RawPacket.PUBLISH, 0x02).string("a/b").u16(1)
+                .properties(Properties.of().string(0x08, "re/#")).raw((byte) 'x').build(), 0x82);
     }
 }
