@@ -114,8 +114,9 @@ public final class MqttBroker {
     }
 
     /**
-     * @param drops the host's journal (or part of it), so that session queue overflows are counted; see
-     *        {@link #droppedMessages()}
+     * @param drops the host's journal (or part of it), so that session queue overflows are counted (see
+     *        {@link #droppedMessages()}), and a message's packet id kept for its re-send is freed when it leaves the
+     *        session's queue
      */
     public MqttBroker(VirtualHost host, LongSupplier clock, MqttSettings settings, MqttDrops drops) {
         this(host, clock, settings, drops, new Authenticator(AuthConfig.DEFAULTS, Runnable::run));
@@ -144,6 +145,13 @@ public final class MqttBroker {
         this.drops = drops;
         this.limits = new MqttLimits(settings);
         this.shared = new MqttSharedGroups(host, settings);
+        // The packet id a session keeps for a message's re-send is free once the message leaves the session's queue.
+        drops.watchSessionQueues((queue, message) -> {
+            MqttSessionState state = states.get(queue);
+            if (state != null) {
+                state.leftQueue(message.id());
+            }
+        });
     }
 
     /**

@@ -4,7 +4,6 @@ import dev.lintas.broker.core.Message;
 import dev.lintas.broker.core.Persistence;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,9 +23,11 @@ import java.util.Set;
  * <p>
  * Outgoing: the packet ids of QoS 2 messages the client has answered with PUBREC (the core delivery is acknowledged
  * then: the message is the client's) and that await PUBCOMP. A reconnect re-sends PUBREL for them, never the PUBLISH.
- * And for the QoS 1 and 2 messages from the session's queue that were sent but not yet PUBACK'd or PUBREC'd when the
- * last connection ended, which went back to the queue: their packet ids by message id, so that the re-send carries
- * the same id (MQTT-4.4.0-1) and a client that did get the first one recognises the duplicate.
+ * And for the QoS 1 and 2 messages from the session's queue that were sent but not yet PUBACK'd or PUBREC'd when a
+ * connection ended, which went back to the queue: their packet ids by message id, so that the re-send carries the
+ * same id (MQTT-4.4.0-1) and a client that did get the first one recognises the duplicate. Such an id stays with its
+ * message until the message leaves the queue ({@link #leftQueue}: answered, expired, dropped), however many
+ * connections end before it is re-sent or answered.
  * <p>
  * Held: QoS 2 messages from a shared subscription's queue (or retained ones, sent on subscribe) that were sent to
  * this session's client and not yet PUBREC'd when its connection ended. MQTT 5 (4.8.2) says such a message is
@@ -46,8 +47,12 @@ final class MqttSessionState {
     /** Outgoing QoS 2 PUBLISH packets of persistent messages not answered yet, which the store keeps: id to message. */
     private final Map<Integer, Long> sentUnanswered = new HashMap<>();
     private final Set<Integer> awaitingComplete = new LinkedHashSet<>();
+    /** The packet id each message of the session's queue was last sent with, unanswered; see {@link #leftQueue}. */
     private final Map<Long, Integer> resendIds = new HashMap<>();
-    private final Set<Integer> reservedForResend = new HashSet<>();
+    /** The same pairs the other way: packet id to message id. */
+    private final Map<Integer, Long> reservedForResend = new HashMap<>();
+    /** Whether {@link #resendIds} has any entry: read without the lock by {@link #leftQueue}, on every removal. */
+    private volatile boolean keepsResendIds;
     private final Map<Integer, MqttInFlight.Outgoing> held = new LinkedHashMap<>();
 
     MqttSessionState(String clientId, Persistence persistence) {
@@ -98,8 +103,7 @@ final class MqttSessionState {
     /** Puts back a sent, unanswered QoS 2 PUBLISH the durable store kept, without telling it; see {@link #sent}. */
     synchronized void restoreSent(long messageId, int packetId) {
         sentUnanswered.put(packetId, messageId);
-        resendIds.put(messageId, packetId);
-        reservedForResend.add(packetId);
+        keepForResend(messageId, packetId);
     }
 
     /** The client answered a QoS 2 PUBLISH with PUBREC: PUBREL goes out, and the id stays taken until PUBCOMP. */
@@ -125,6 +129,9 @@ final class MqttSessionState {
             persistence.qos2Completed(clientId, packetId);
         }
         sentUnanswered.clear();
+        resendIds.clear();
+        reservedForResend.clear();
+        keepsResendIds = false;
     }
 
     /** A PUBCOMP: returns whether the id was awaiting it. */
@@ -150,40 +157,65 @@ final class MqttSessionState {
     }
 
     /**
-     * A connection ended with these PUBLISH packets unanswered, and their messages went back to the queue:
-     * remembers their packet ids for the re-send. Replaces what an earlier connection left, which was re-sent by now
-     * or is no longer in the queue.
+     * A connection ended with these PUBLISH packets unanswered, and their messages went back to the queue: keeps
+     * their packet ids for the re-send, beside those an earlier connection left and that are still in the queue.
      */
     synchronized void unanswered(List<MqttInFlight.Outgoing> outgoing) {
-        resendIds.clear();
-        reservedForResend.clear();
         for (MqttInFlight.Outgoing sent : outgoing) {
-            resendIds.put(sent.message().id(), sent.packetId());
-            reservedForResend.add(sent.packetId());
+            keepForResend(sent.message().id(), sent.packetId());
         }
         // The store forgets the sends that will not be re-sent with their id (held ones, or gone from the queue).
-        for (Iterator<Integer> it = sentUnanswered.keySet().iterator(); it.hasNext();) {
-            int packetId = it.next();
-            if (!reservedForResend.contains(packetId)) {
+        for (Iterator<Map.Entry<Integer, Long>> it = sentUnanswered.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<Integer, Long> sent = it.next();
+            if (!sent.getValue().equals(reservedForResend.get(sent.getKey()))) {
                 it.remove();
+                persistence.qos2Completed(clientId, sent.getKey());
+            }
+        }
+    }
+
+    private void keepForResend(long messageId, int packetId) {
+        Integer before = resendIds.put(messageId, packetId);
+        if (before != null && before != packetId) {
+            reservedForResend.remove(before);
+        }
+        reservedForResend.put(packetId, messageId);
+        keepsResendIds = true;
+    }
+
+    /** The packet id a re-send of {@code messageId} must keep, or -1 if it has none. It stays reserved. */
+    synchronized int resendId(long messageId) {
+        return resendIds.getOrDefault(messageId, -1);
+    }
+
+    /**
+     * The message left the session's queue for good: acknowledged (the client answered, or it was not for the client
+     * after all), expired, dropped at the queue's limit, or deleted with the queue. Its packet id is free again, and
+     * the store forgets it unless the client's PUBREC made it an id awaiting PUBCOMP. Called under the queue's lock,
+     * for every removal from the queue, so it returns at once when no id is kept.
+     */
+    void leftQueue(long messageId) {
+        if (!keepsResendIds) {
+            return;
+        }
+        synchronized (this) {
+            Integer packetId = resendIds.remove(messageId);
+            if (packetId == null) {
+                return;
+            }
+            reservedForResend.remove(packetId);
+            keepsResendIds = !resendIds.isEmpty();
+            Long stored = sentUnanswered.get(packetId);
+            if (stored != null && stored == messageId) {
+                sentUnanswered.remove(packetId);
                 persistence.qos2Completed(clientId, packetId);
             }
         }
     }
 
-    /** The packet id a re-send of {@code messageId} must keep, or -1 if it has none; it is then no longer reserved. */
-    synchronized int resendId(long messageId) {
-        Integer packetId = resendIds.remove(messageId);
-        if (packetId == null) {
-            return -1;
-        }
-        reservedForResend.remove(packetId);
-        return packetId;
-    }
-
     /** Whether a new PUBLISH must not take {@code packetId}: it awaits PUBCOMP, or is kept for a re-send. */
     synchronized boolean reserves(int packetId) {
-        return awaitingComplete.contains(packetId) || reservedForResend.contains(packetId)
+        return awaitingComplete.contains(packetId) || reservedForResend.containsKey(packetId)
                 || held.containsKey(packetId);
     }
 

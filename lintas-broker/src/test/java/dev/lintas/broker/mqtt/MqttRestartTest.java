@@ -17,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
@@ -235,6 +237,54 @@ class MqttRestartTest {
             assertThat(sub.read().type()).isEqualTo(PUBREL);
             sub.reply(PUBCOMP, packetId);
             expectNothingBeforeMarker(sub, "unanswered/marker");
+        }
+    }
+
+    @Test
+    void unansweredQos2PublishesKeepTheirPacketIdsThroughARestartAndAConnectionThatResendsOnlyOne()
+            throws Exception {
+        mqtt = MqttBrokerUnderTest.startDurable(dataDir);
+        List<String> payloads = List.of("first", "second", "third");
+        Map<String, Integer> ids = new HashMap<>();
+        try (RawMqttClient sub = RawMqttClient.connect(mqtt.port(), "keeps", true, true, 300, 0)) {
+            assertThat(sub.subscribeAndWait(1, "keeps/#", 2)).isEqualTo(2);
+            Mqtt5BlockingClient pub = publisher();
+            for (int i = 1; i <= 2; i++) { // Completed, so that the next ids are not the ones a new connection takes.
+                publish(pub, "keeps/x", 2, false, "done " + i);
+                assertThat(drain(sub, 1)).containsExactly("done " + i);
+            }
+            for (String payload : payloads) {
+                publish(pub, "keeps/x", 2, false, payload);
+                RawMqttClient.Packet publish = nextPublish(sub);
+                assertThat(publish.payload(true)).isEqualTo(payload);
+                ids.put(payload, publish.publishId());
+            }
+            pub.disconnect();
+        } // Never answered.
+
+        restart();
+
+        // A Receive Maximum of 1: only the first comes again before this connection ends too.
+        try (RawMqttClient sub = RawMqttClient.connect(mqtt.port(), "keeps", true, false, 300, 1)) {
+            RawMqttClient.Packet again = nextPublish(sub);
+            assertThat(again.payload(true)).isEqualTo("first");
+            assertThat(again.publishId()).isEqualTo(ids.get("first"));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !mqtt.broker().mqtt().connected("keeps"));
+        try (RawMqttClient sub = RawMqttClient.connect(mqtt.port(), "keeps", true, false, 300, 0)) {
+            for (String payload : payloads) {
+                RawMqttClient.Packet again = nextPublish(sub);
+                assertThat(again.payload(true)).isEqualTo(payload);
+                assertThat(again.dup()).isTrue();
+                assertThat(again.publishId()).as(payload).isEqualTo(ids.get(payload));
+                sub.reply(PUBREC, again.publishId());
+            }
+            for (int i = 0; i < payloads.size(); i++) {
+                RawMqttClient.Packet release = sub.read();
+                assertThat(release.type()).isEqualTo(PUBREL);
+                sub.reply(PUBCOMP, release.packetId());
+            }
+            expectNothingBeforeMarker(sub, "keeps/marker");
         }
     }
 
