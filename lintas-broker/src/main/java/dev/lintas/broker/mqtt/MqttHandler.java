@@ -441,9 +441,12 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             return;
         }
         for (MqttInFlight.Outgoing held : sessionState.takeHeld()) {
-            if (inFlight.free(held.packetId())) {
-                write(held.topic(), 2, held.retain(), true, held.message(), Long.MAX_VALUE, List.of(), -1, null,
-                        held.packetId());
+            if (held.expiresAtMillis() < broker.now()) {
+                log.debug("mqtt client '{}': held PUBLISH {} to '{}' expired, not sent again", clientId,
+                        held.packetId(), held.topic());
+            } else if (inFlight.free(held.packetId())) {
+                write(held.topic(), held.qos(), held.retain(), true, held.message(), held.expiresAtMillis(),
+                        held.subscriptionIds(), -1, null, held.packetId());
             } else {
                 sessionState.hold(held); // Its id was taken meanwhile (a takeover race): at the next reconnect.
             }
@@ -759,7 +762,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                 writtenAcks.written(from, tag, ctx.write(publish));
             }
         } else {
-            inFlight.add(new MqttInFlight.Outgoing(packetId, qos, tag, from, topic, retain, message));
+            inFlight.add(new MqttInFlight.Outgoing(packetId, qos, tag, from, topic, retain, message, expiresAtMillis,
+                    subscriptionIds));
             if (qos == 2) {
                 // The store keeps the packet id for a re-send; the PUBLISH waits until that is on disk.
                 CompletableFuture<Void> idKept = broker.sent(sessionState, packetId, message).toCompletableFuture();

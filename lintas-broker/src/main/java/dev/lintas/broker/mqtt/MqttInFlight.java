@@ -23,9 +23,11 @@ final class MqttInFlight {
      * @param tag the core delivery to acknowledge on the answer, or -1 when there is none (a retained message, or a
      *        re-send of one the session kept)
      * @param from the core subscription the delivery came through, or null with no delivery
+     * @param expiresAtMillis when the message expires, or {@link Long#MAX_VALUE}: a re-send carries what remains
+     * @param subscriptionIds the subscription identifiers the PUBLISH carried, which a re-send carries too
      */
     record Outgoing(int packetId, int qos, long tag, Subscription from, String topic, boolean retain,
-            Message message) {
+            Message message, long expiresAtMillis, List<Integer> subscriptionIds) {
 
         /** Acknowledges the core delivery, if there is one: the client has the message now. */
         void settle() {

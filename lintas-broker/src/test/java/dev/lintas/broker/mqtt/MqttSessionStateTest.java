@@ -26,7 +26,7 @@ class MqttSessionStateTest {
     }
 
     private static MqttInFlight.Outgoing outgoing(int packetId, Message message) {
-        return new MqttInFlight.Outgoing(packetId, 2, 1, null, "t", false, message);
+        return new MqttInFlight.Outgoing(packetId, 2, 1, null, "t", false, message, Long.MAX_VALUE, List.of());
     }
 
     @Test
