@@ -427,7 +427,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         });
     }
 
-    /** Re-sends, with DUP and their packet ids, the QoS 2 messages the session holds for its client; any thread. */
+    /** Re-sends, with DUP and their packet ids, the messages the session holds for its client; any thread. */
     void resendHeld() {
         ctx.executor().execute(() -> {
             writeHeld();

@@ -29,11 +29,11 @@ import java.util.Set;
  * message until the message leaves the queue ({@link #leftQueue}: answered, expired, dropped), however many
  * connections end before it is re-sent or answered.
  * <p>
- * Held: QoS 2 messages from a shared subscription's queue (or retained ones, sent on subscribe) that were sent to
- * this session's client and not yet PUBREC'd when its connection ended. MQTT 5 (4.8.2) says such a message is
- * completed with that client when it reconnects and is never sent to another member; so it is taken out of the
- * group's queue and kept here, with its packet id, and re-sent (DUP, same id) when the session resumes. If the
- * session ends first, it is dropped.
+ * Held: QoS 2 messages from a shared subscription's queue, and QoS 1 and 2 retained ones (sent on subscribe, from no
+ * queue), that were sent to this session's client and not yet answered when its connection ended. MQTT 5 (4.8.2) says
+ * a shared one is completed with that client when it reconnects and is never sent to another member; so it is taken
+ * out of the group's queue and kept here, with its packet id, and re-sent (DUP, same id) when the session resumes, as
+ * a retained one is (MQTT 4.4). If the session ends first, it is dropped.
  * <p>
  * Thread-safe: the connection holding the session uses it from its event loop, but during a takeover the connection
  * that is going may still touch it, so every method locks.
@@ -219,7 +219,7 @@ final class MqttSessionState {
                 || held.containsKey(packetId);
     }
 
-    /** Keeps a QoS 2 PUBLISH that must be completed with this session's client; see the class comment. */
+    /** Keeps a PUBLISH that must be completed with this session's client; see the class comment. */
     synchronized void hold(MqttInFlight.Outgoing outgoing) {
         held.put(outgoing.packetId(), outgoing);
     }

@@ -337,6 +337,46 @@ class MqttQos2Test {
     }
 
     @Test
+    void retainedQos1And2PublishesNotYetAnsweredAreResentWithDupAndTheirPacketIds() throws Exception {
+        Mqtt5BlockingClient pub = mqtt.v5("pub");
+        pub.publishWith().topic("out/kept1").qos(MqttQos.AT_LEAST_ONCE).retain(true)
+                .payload("r1".getBytes(StandardCharsets.UTF_8)).send();
+        pub.publishWith().topic("out/kept2").qos(MqttQos.EXACTLY_ONCE).retain(true)
+                .payload("r2".getBytes(StandardCharsets.UTF_8)).send();
+        Map<String, RawMqttClient.Packet> sent = new HashMap<>();
+        try (RawMqttClient sub = rawSubscriber("retained-sub", true)) { // the retained messages follow the SUBACK
+            for (int i = 0; i < 2; i++) {
+                RawMqttClient.Packet retained = sub.read();
+                assertThat(retained.type()).isEqualTo(RawMqttClient.PUBLISH);
+                assertThat(retained.flags() & 1).as("retain").isEqualTo(1);
+                sent.put(retained.payload(true), retained);
+            }
+        } // neither answered
+        assertThat(sent.get("r1").qos()).isEqualTo(1);
+        assertThat(sent.get("r2").qos()).isEqualTo(2);
+        try (RawMqttClient sub = rawSubscriber("retained-sub", false)) {
+            for (int i = 0; i < 2; i++) {
+                RawMqttClient.Packet again = sub.read();
+                RawMqttClient.Packet first = sent.get(again.payload(true));
+                assertThat(first).as(again.payload(true)).isNotNull();
+                assertThat(again.dup()).isTrue();
+                assertThat(again.qos()).isEqualTo(first.qos());
+                assertThat(again.flags() & 1).as("retain").isEqualTo(1);
+                assertThat(again.publishId()).isEqualTo(first.publishId());
+            }
+            sub.reply(PUBACK, sent.get("r1").publishId());
+            sub.reply(PUBREC, sent.get("r2").publishId());
+            expectReply(sub, PUBREL, sent.get("r2").publishId(), 0);
+            sub.reply(PUBCOMP, sent.get("r2").publishId());
+        }
+        try (RawMqttClient sub = rawSubscriber("retained-sub", false)) { // answered: not sent again
+            publishOut(pub, "marker");
+            expectPublish(sub, "marker", false);
+        }
+        pub.disconnect();
+    }
+
+    @Test
     void aPubrecWithAnErrorReasonEndsTheDelivery() throws Exception {
         Mqtt5BlockingClient pub = mqtt.v5("pub");
         try (RawMqttClient sub = rawSubscriber("refusing-sub", true)) {
