@@ -92,7 +92,11 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
      * no window at all). Bounded by the delivery window plus what a SUBSCRIBE's retained messages bring. Their core
      * deliveries stay unacknowledged, so they go back to their queues if the connection ends.
      */
-    private final ArrayDeque<Runnable> parked = new ArrayDeque<>();
+    private final ArrayDeque<Parked> parked = new ArrayDeque<>();
+    /** A PUBLISH waiting in {@link #parked}: what {@link #write} was given, and its DUP flag. */
+    private record Parked(MqttInFlight.Outgoing publish, boolean dup) {
+    }
+
     /** True while {@link #writeParked} replays the head of {@link #parked}, which must not queue behind itself. */
     private boolean writingParked;
     /** The answers to incoming PUBLISH and PUBREL packets, each sent once durable, in order; made with the session. */
@@ -444,11 +448,10 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             if (held.expiresAtMillis() < broker.now()) {
                 log.debug("mqtt client '{}': held PUBLISH {} to '{}' expired, not sent again", clientId,
                         held.packetId(), held.topic());
-            } else if (inFlight.free(held.packetId())) {
+            } else {
+                // No PUBLISH has its id: the session never gives a held id to a new one, on any connection.
                 write(held.topic(), held.qos(), held.retain(), true, held.message(), held.expiresAtMillis(),
                         held.subscriptionIds(), -1, null, held.packetId());
-            } else {
-                sessionState.hold(held); // Its id was taken meanwhile (a takeover race): at the next reconnect.
             }
         }
     }
@@ -737,14 +740,13 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             List<Integer> subscriptionIds, long tag, Subscription from, int packetId) {
         if (qos > 0 && (!parked.isEmpty() && !writingParked || outgoing.full())) {
             // The client's Receive Maximum is reached: it waits here, in order, for a PUBACK or PUBCOMP.
-            int requestedId = packetId;
-            parked.add(() -> write(topic, qos, retain, dup, message, expiresAtMillis, subscriptionIds, tag, from,
-                    requestedId));
+            parked.add(new Parked(new MqttInFlight.Outgoing(packetId, qos, tag, from, topic, retain, message,
+                    expiresAtMillis, subscriptionIds), dup));
             return;
         }
         int kept = packetId;
         MqttPublishMessage publish = encoder.encode(topic, qos, retain, dup, message, expiresAtMillis, broker.now(),
-                subscriptionIds, () -> kept > 0 && inFlight.free(kept) ? kept : inFlight.nextPacketId());
+                subscriptionIds, () -> kept > 0 && inFlight.take(kept) ? kept : inFlight.nextPacketId());
         if (publish == null) {
             log.debug("mqtt client '{}': PUBLISH to '{}' discarded, above the client's Maximum Packet Size",
                     clientId, topic);
@@ -805,7 +807,11 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         while (!parked.isEmpty() && !outgoing.full() && state == MqttConnection.CONNECTED) {
             writingParked = true;
             try {
-                parked.poll().run();
+                Parked next = parked.poll();
+                MqttInFlight.Outgoing waiting = next.publish();
+                write(waiting.topic(), waiting.qos(), waiting.retain(), next.dup(), waiting.message(),
+                        waiting.expiresAtMillis(), waiting.subscriptionIds(), waiting.tag(), waiting.from(),
+                        waiting.packetId());
             } finally {
                 writingParked = false;
             }
@@ -961,6 +967,11 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = MqttConnection.CLOSED;
+        for (Parked waiting : parked) {
+            if (waiting.publish().tag() < 0 && waiting.publish().packetId() > 0) {
+                sessionState.hold(waiting.publish()); // A held re-send not written yet: held again.
+            }
+        }
         parked.clear(); // Their deliveries are unacknowledged: the subscriptions' close below takes them back.
         if (outgoing != null) {
             outgoing.connectionEnded(subscription);

@@ -54,7 +54,11 @@ final class MqttOutgoing {
      */
     void pubAck(int packetId) {
         MqttInFlight.Outgoing sent = inFlight.answered(packetId, 1);
-        if (sent != null && sent.tag() >= 0 && sent.from() != null) {
+        if (sent == null) {
+            return;
+        }
+        session.offTheWire(packetId);
+        if (sent.tag() >= 0 && sent.from() != null) {
             answered.add(sent.from(), sent.tag());
         }
     }
@@ -147,6 +151,8 @@ final class MqttOutgoing {
             } else if (sent.qos() == 2 || sent.from() == null) {
                 sent.settle();
                 session.hold(sent);
+            } else {
+                session.offTheWire(sent.packetId()); // A QoS 1 one back to a group's queue: its id is free.
             }
         }
         session.unanswered(requeued);

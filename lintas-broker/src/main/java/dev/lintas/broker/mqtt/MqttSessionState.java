@@ -4,6 +4,7 @@ import dev.lintas.broker.core.Message;
 import dev.lintas.broker.core.Persistence;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -54,6 +55,14 @@ final class MqttSessionState {
     /** Whether {@link #resendIds} has any entry: read without the lock by {@link #leftQueue}, on every removal. */
     private volatile boolean keepsResendIds;
     private final Map<Integer, MqttInFlight.Outgoing> held = new LinkedHashMap<>();
+    /**
+     * The packet ids of PUBLISH packets sent and not yet answered, by whichever connection sent them: during a
+     * takeover the connection that is going still has its own, which a new PUBLISH of the connection that took over
+     * must not take, since the going one's end may hold them for a re-send.
+     */
+    private final Set<Integer> onTheWire = new HashSet<>();
+    /** The last packet id given to a new PUBLISH; the next one is looked for after it. */
+    private int lastPacketId;
 
     MqttSessionState(String clientId, Persistence persistence) {
         this.clientId = clientId;
@@ -95,6 +104,7 @@ final class MqttSessionState {
 
     /** The client refused the QoS 2 PUBLISH with {@code packetId} (PUBREC with an error): the exchange is over. */
     synchronized void refused(int packetId) {
+        onTheWire.remove(packetId);
         if (sentUnanswered.remove(packetId) != null) {
             persistence.qos2Completed(clientId, packetId);
         }
@@ -112,6 +122,7 @@ final class MqttSessionState {
         if (awaitingComplete.add(packetId)) {
             persistence.qos2Sent(clientId, packetId);
         }
+        onTheWire.remove(packetId); // Reserved all along: awaiting PUBCOMP now.
     }
 
     /** Puts back an id awaiting PUBCOMP that the durable store kept, without telling it. */
@@ -163,6 +174,7 @@ final class MqttSessionState {
     synchronized void unanswered(List<MqttInFlight.Outgoing> outgoing) {
         for (MqttInFlight.Outgoing sent : outgoing) {
             keepForResend(sent.message().id(), sent.packetId());
+            onTheWire.remove(sent.packetId());
         }
         // The store forgets the sends that will not be re-sent with their id (held ones, or gone from the queue).
         for (Iterator<Map.Entry<Integer, Long>> it = sentUnanswered.entrySet().iterator(); it.hasNext();) {
@@ -213,15 +225,41 @@ final class MqttSessionState {
         }
     }
 
-    /** Whether a new PUBLISH must not take {@code packetId}: it awaits PUBCOMP, or is kept for a re-send. */
+    /**
+     * Whether a new PUBLISH must not take {@code packetId}: it is on the wire (sent by any connection of the session
+     * and not answered), awaits PUBCOMP, or is kept for a re-send.
+     */
     synchronized boolean reserves(int packetId) {
-        return awaitingComplete.contains(packetId) || reservedForResend.containsKey(packetId)
-                || held.containsKey(packetId);
+        return onTheWire.contains(packetId) || awaitingComplete.contains(packetId)
+                || reservedForResend.containsKey(packetId) || held.containsKey(packetId);
+    }
+
+    /** Takes a packet id for a new PUBLISH: one that {@link #reserves} nothing. It is on the wire until answered. */
+    synchronized int newPacketId() {
+        for (int i = 0; i < 65_535; i++) {
+            lastPacketId = lastPacketId % 65_535 + 1;
+            if (!reserves(lastPacketId)) {
+                onTheWire.add(lastPacketId);
+                return lastPacketId;
+            }
+        }
+        throw new IllegalStateException("no free packet id");
+    }
+
+    /** Takes {@code packetId} for a re-send that keeps it; false if a PUBLISH on the wire has it already. */
+    synchronized boolean takeKept(int packetId) {
+        return onTheWire.add(packetId);
+    }
+
+    /** The PUBLISH with {@code packetId} was answered with PUBACK, or went back to its queue: the id is off the wire. */
+    synchronized void offTheWire(int packetId) {
+        onTheWire.remove(packetId);
     }
 
     /** Keeps a PUBLISH that must be completed with this session's client; see the class comment. */
     synchronized void hold(MqttInFlight.Outgoing outgoing) {
         held.put(outgoing.packetId(), outgoing);
+        onTheWire.remove(outgoing.packetId());
     }
 
     /** Takes every held PUBLISH, oldest first, to re-send. */

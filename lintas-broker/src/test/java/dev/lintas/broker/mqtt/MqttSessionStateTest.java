@@ -70,4 +70,23 @@ class MqttSessionStateTest {
         assertThat(state.reserves(7)).isFalse();
         assertThat(state.reserves(8)).isTrue();
     }
+
+    @Test
+    void aConnectionThatTakesTheSessionOverNeverGivesANewPublishAnIdTheGoingOneMayHold() {
+        MqttOutgoing going = new MqttOutgoing(state, 10);
+        MqttOutgoing taking = new MqttOutgoing(state, 10);
+        int sharedQos2 = going.inFlight().nextPacketId(); // a shared subscription's QoS 2 message, not answered
+        going.inFlight().add(new MqttInFlight.Outgoing(sharedQos2, 2, -1, null, "t", false, message(20),
+                Long.MAX_VALUE, List.of()));
+        int fresh = taking.inFlight().nextPacketId(); // the new connection sends before the going one has ended
+        assertThat(fresh).isNotEqualTo(sharedQos2);
+
+        going.connectionEnded(null); // held for the session, with its id
+        assertThat(state.heldCount()).isEqualTo(1);
+        assertThat(taking.inFlight().nextPacketId()).isNotIn(sharedQos2, fresh);
+        List<MqttInFlight.Outgoing> held = state.takeHeld();
+        assertThat(held).extracting(MqttInFlight.Outgoing::packetId).containsExactly(sharedQos2);
+        assertThat(taking.inFlight().take(sharedQos2)).as("free for the re-send at once").isTrue();
+        assertThat(taking.inFlight().take(sharedQos2)).as("but only once").isFalse();
+    }
 }

@@ -228,6 +228,37 @@ class MqttSharedSubscriptionTest {
     }
 
     @Test
+    void heldQos2MessagesWaitingForRoomWhenTheirConnectionEndsAreHeldAgain() throws Exception {
+        Mqtt5BlockingClient pub = mqtt.v5("pub");
+        List<RawMqttClient.Packet> sent = new ArrayList<>();
+        try (RawMqttClient member = RawMqttClient.connect(mqtt.port(), "a", true, true, 300, 0)) {
+            assertThat(member.subscribeAndWait(1, "$share/g/t/#", 2)).isEqualTo(2);
+            for (String item : numbered("m", 2)) {
+                pub.publishWith().topic("t/1").qos(MqttQos.EXACTLY_ONCE).payload(bytes(item)).send();
+                sent.add(member.read()); // never answered: both held
+            }
+        }
+        await().until(() -> !mqtt.broker().mqtt().connected("a"));
+        // A Receive Maximum of 1: the first held message is re-sent, the second waits for room, and the connection
+        // ends before it has any.
+        try (RawMqttClient member = RawMqttClient.connect(mqtt.port(), "a", true, false, 300, 1)) {
+            assertThat(member.read().publishId()).isEqualTo(sent.get(0).publishId());
+        }
+        await().until(() -> !mqtt.broker().mqtt().connected("a"));
+        try (RawMqttClient member = RawMqttClient.connect(mqtt.port(), "a", true, false, 300, 0)) {
+            List<String> again = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                RawMqttClient.Packet resent = member.read();
+                assertThat(resent.dup()).isTrue();
+                again.add(resent.payload(true) + "#" + resent.publishId());
+            }
+            assertThat(again).containsExactlyInAnyOrderElementsOf(
+                    sent.stream().map(packet -> packet.payload(true) + "#" + packet.publishId()).toList());
+        }
+        pub.disconnect();
+    }
+
+    @Test
     void onATakeoverTheConnectionThatTookTheSessionOverCompletesTheHeldQos2Message() throws Exception {
         Mqtt5BlockingClient pub = mqtt.v5("pub");
         try (RawMqttClient first = RawMqttClient.connect(mqtt.port(), "a", true, true, 300, 0)) {
