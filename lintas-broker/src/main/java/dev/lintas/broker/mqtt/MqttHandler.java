@@ -150,6 +150,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         if (outgoing != null) {
             outgoing.settleAnswered();
         }
+        shared.closeRetired();
         if (flushAtReadEnd) {
             flushAtReadEnd = false;
             ctx.flush();
@@ -680,6 +681,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     public void batchEnded() {
         ctx.flush();
         writtenAcks.batchEnded(() -> state == MqttConnection.CONNECTED);
+        shared.closeRetired();
         updateFlow();
     }
 
