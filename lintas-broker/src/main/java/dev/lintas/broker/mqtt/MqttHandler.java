@@ -447,6 +447,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         }
         for (MqttInFlight.Outgoing held : sessionState.takeHeld()) {
             if (held.expiresAtMillis() < broker.now()) {
+                sessionState.dropHeld(held.packetId());
                 log.debug("mqtt client '{}': held PUBLISH {} to '{}' expired, not sent again", clientId,
                         held.packetId(), held.topic());
             } else {

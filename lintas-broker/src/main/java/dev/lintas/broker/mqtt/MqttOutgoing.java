@@ -149,8 +149,8 @@ final class MqttOutgoing {
             if (sent.tag() >= 0 && sent.from() == own) {
                 requeued.add(sent);
             } else if (sent.qos() == 2 || sent.from() == null) {
+                session.hold(sent); // First, so that the store has it before it leaves its queue.
                 sent.settle();
-                session.hold(sent);
             } else {
                 session.offTheWire(sent.packetId()); // A QoS 1 one back to a group's queue: its id is free.
             }

@@ -1,5 +1,6 @@
 package dev.lintas.broker.mqtt;
 
+import dev.lintas.broker.core.HeldPublish;
 import dev.lintas.broker.core.Message;
 import dev.lintas.broker.core.Persistence;
 
@@ -34,7 +35,9 @@ import java.util.Set;
  * queue), that were sent to this session's client and not yet answered when its connection ended. MQTT 5 (4.8.2) says
  * a shared one is completed with that client when it reconnects and is never sent to another member; so it is taken
  * out of the group's queue and kept here, with its packet id, and re-sent (DUP, same id) when the session resumes, as
- * a retained one is (MQTT 4.4). If the session ends first, it is dropped.
+ * a retained one is (MQTT 4.4). If the session ends first, it is dropped. The durable store keeps a held persistent
+ * message of a session that outlives its connection, whole, so that a restart re-sends it once: never lost, and never
+ * also delivered from the queue it left.
  * <p>
  * Thread-safe: the connection holding the session uses it from its event loop, but during a takeover the connection
  * that is going may still touch it, so every method locks.
@@ -55,6 +58,11 @@ final class MqttSessionState {
     /** Whether {@link #resendIds} has any entry: read without the lock by {@link #leftQueue}, on every removal. */
     private volatile boolean keepsResendIds;
     private final Map<Integer, MqttInFlight.Outgoing> held = new LinkedHashMap<>();
+    /**
+     * The packet ids of held messages the store was told of ({@link Persistence#publishHeld}), held now or re-sent
+     * and not answered yet: the store forgets each once it is answered, expires, or the session ends.
+     */
+    private final Set<Integer> heldStored = new HashSet<>();
     /**
      * The packet ids of PUBLISH packets sent and not yet answered, by whichever connection sent them: during a
      * takeover the connection that is going still has its own, which a new PUBLISH of the connection that took over
@@ -96,7 +104,7 @@ final class MqttSessionState {
      * pair until the client answers, so that a re-send after a restart keeps the packet id.
      */
     synchronized void sent(int packetId, Message message) {
-        if (message.persistent()) {
+        if (message.persistent() && !heldStored.contains(packetId)) { // A held one's record is kept whole.
             sentUnanswered.put(packetId, message.id());
             persistence.qos2Published(clientId, packetId, message.id());
         }
@@ -105,7 +113,9 @@ final class MqttSessionState {
     /** The client refused the QoS 2 PUBLISH with {@code packetId} (PUBREC with an error): the exchange is over. */
     synchronized void refused(int packetId) {
         onTheWire.remove(packetId);
-        if (sentUnanswered.remove(packetId) != null) {
+        boolean stored = sentUnanswered.remove(packetId) != null;
+        stored |= heldStored.remove(packetId);
+        if (stored) {
             persistence.qos2Completed(clientId, packetId);
         }
     }
@@ -119,6 +129,7 @@ final class MqttSessionState {
     /** The client answered a QoS 2 PUBLISH with PUBREC: PUBREL goes out, and the id stays taken until PUBCOMP. */
     synchronized void awaitComplete(int packetId) {
         sentUnanswered.remove(packetId); // The store's record of it is superseded by the one below.
+        heldStored.remove(packetId);
         if (awaitingComplete.add(packetId)) {
             persistence.qos2Sent(clientId, packetId);
         }
@@ -140,6 +151,11 @@ final class MqttSessionState {
             persistence.qos2Completed(clientId, packetId);
         }
         sentUnanswered.clear();
+        for (int packetId : heldStored) {
+            persistence.qos2Completed(clientId, packetId);
+        }
+        heldStored.clear();
+        held.clear();
         resendIds.clear();
         reservedForResend.clear();
         keepsResendIds = false;
@@ -254,12 +270,36 @@ final class MqttSessionState {
     /** The PUBLISH with {@code packetId} was answered with PUBACK, or went back to its queue: the id is off the wire. */
     synchronized void offTheWire(int packetId) {
         onTheWire.remove(packetId);
+        if (heldStored.remove(packetId)) { // a held QoS 1 re-send, answered
+            persistence.qos2Completed(clientId, packetId);
+        }
     }
 
     /** Keeps a PUBLISH that must be completed with this session's client; see the class comment. */
     synchronized void hold(MqttInFlight.Outgoing outgoing) {
-        held.put(outgoing.packetId(), outgoing);
-        onTheWire.remove(outgoing.packetId());
+        int packetId = outgoing.packetId();
+        held.put(packetId, outgoing);
+        onTheWire.remove(packetId);
+        sentUnanswered.remove(packetId); // Superseded in the store by the held record.
+        if (outgoing.message().persistent() && heldStored.add(packetId)) {
+            persistence.publishHeld(new HeldPublish(clientId, packetId, outgoing.qos(), outgoing.topic(),
+                    outgoing.retain(), outgoing.expiresAtMillis(), outgoing.subscriptionIds(), outgoing.message()));
+        }
+    }
+
+    /** Puts back a held PUBLISH the durable store kept, without telling it. */
+    synchronized void restoreHeld(HeldPublish kept) {
+        held.put(kept.packetId(), new MqttInFlight.Outgoing(kept.packetId(), kept.qos(), -1, null, kept.topic(),
+                kept.retain(), kept.message(), kept.expiresAtMillis(), kept.subscriptionIds()));
+        heldStored.add(kept.packetId());
+    }
+
+    /** A held PUBLISH taken to re-send expired instead: it is dropped, in the store too. */
+    synchronized void dropHeld(int packetId) {
+        held.remove(packetId);
+        if (heldStored.remove(packetId)) {
+            persistence.qos2Completed(clientId, packetId);
+        }
     }
 
     /** Takes every held PUBLISH, oldest first, to re-send. */

@@ -307,6 +307,41 @@ class MqttRestartTest {
     }
 
     @Test
+    void aHeldSharedSubscriptionQos2MessageIsResentOnceAfterARestart() throws Exception {
+        mqtt = MqttBrokerUnderTest.startDurable(dataDir);
+        RawMqttClient.Packet sent;
+        try (RawMqttClient member = RawMqttClient.connect(mqtt.port(), "holder", true, true, 300, 0)) {
+            assertThat(member.subscribeAndWait(1, "$share/g/held/#", 2, 4)).isEqualTo(2);
+            Mqtt5BlockingClient pub = publisher();
+            pub.publishWith().topic("held/x").qos(MqttQos.EXACTLY_ONCE).messageExpiryInterval(600)
+                    .payload("kept for the member".getBytes(StandardCharsets.UTF_8)).send();
+            pub.disconnect();
+            sent = nextPublish(member); // never answered: the session holds it when the connection ends
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !mqtt.broker().mqtt().connected("holder"));
+
+        restart();
+
+        try (RawMqttClient member = RawMqttClient.connect(mqtt.port(), "holder", true, false, 300, 0)) {
+            RawMqttClient.Packet again = nextPublish(member);
+            assertThat(again.payload(true)).isEqualTo("kept for the member");
+            assertThat(again.dup()).isTrue();
+            assertThat(again.publishId()).isEqualTo(sent.publishId());
+            assertThat(again.subscriptionIds()).containsExactly(4);
+            assertThat(again.messageExpiry()).isBetween(1L, 600L);
+            member.reply(PUBREC, again.publishId());
+            RawMqttClient.Packet release = member.read();
+            assertThat(release.type()).isEqualTo(PUBREL);
+            member.reply(PUBCOMP, again.publishId());
+            expectNothingBeforeMarker(member, "held/marker"); // not delivered from the group's queue as well
+        }
+        restart(); // Completed: nothing is re-sent any more.
+        try (RawMqttClient member = RawMqttClient.connect(mqtt.port(), "holder", true, false, 300, 0)) {
+            expectNothingBeforeMarker(member, "held/marker");
+        }
+    }
+
+    @Test
     void aPendingWillIsPublishedAfterARestart() throws Exception {
         mqtt = MqttBrokerUnderTest.startDurable(dataDir);
         try (RawMqttClient sub = RawMqttClient.connect(mqtt.port(), "will-sub", true, true, 300, 0)) {
