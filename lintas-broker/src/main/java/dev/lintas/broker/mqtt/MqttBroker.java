@@ -298,9 +298,13 @@ public final class MqttBroker {
         if (connected.ended() != null) {
             deleteQueue(connected.ended());
         }
-        // Durable when the session outlives its connection, so that its messages survive a restart.
+        // Durable when the session outlives its connection, so that its messages survive a restart; also when a
+        // session made with expiry 0 is resumed with a longer one.
         QueueSpec spec = settings.boundedQueue(connected.session().queue());
         declare(host, expiryMillis != 0 ? spec.asDurable() : spec);
+        if (expiryMillis != 0 && connected.present()) {
+            host.makeDurable(spec.name());
+        }
         return connected;
     }
 

@@ -342,6 +342,30 @@ class MqttRestartTest {
     }
 
     @Test
+    void aSessionThatATakeoverGaveAnExpiryIntervalKeepsItsQueuedMessagesThroughARestart() throws Exception {
+        mqtt = MqttBrokerUnderTest.startDurable(dataDir);
+        try (RawMqttClient first = RawMqttClient.connect(mqtt.port(), "grows", true, true, 0, 0)) {
+            assertThat(first.subscribeAndWait(1, "grows/#", 1)).isEqualTo(1); // a session that ends with it
+            try (RawMqttClient second = RawMqttClient.connect(mqtt.port(), "grows", true, false, 300, 0)) {
+                assertThat(second.sessionPresent()).isTrue(); // taken over, now with an expiry interval
+            }
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !mqtt.broker().mqtt().connected("grows"));
+        Mqtt5BlockingClient pub = publisher();
+        publish(pub, "grows/x", 1, false, "queued 1");
+        publish(pub, "grows/x", 1, false, "queued 2");
+        pub.disconnect();
+
+        restart();
+
+        try (RawMqttClient sub = RawMqttClient.connect(mqtt.port(), "grows", true, false, 300, 0)) {
+            assertThat(sub.sessionPresent()).isTrue();
+            assertThat(drain(sub, 2)).containsExactly("queued 1", "queued 2");
+            expectNothingBeforeMarker(sub, "grows/marker"); // and its subscription is bound after the restart
+        }
+    }
+
+    @Test
     void aPendingWillIsPublishedAfterARestart() throws Exception {
         mqtt = MqttBrokerUnderTest.startDurable(dataDir);
         try (RawMqttClient sub = RawMqttClient.connect(mqtt.port(), "will-sub", true, true, 300, 0)) {

@@ -320,6 +320,25 @@ class StoreTest {
     }
 
     @Test
+    void aQueueMadeDurableKeepsItsBindingsAndWhatEntersItFromThenOn() throws Exception {
+        start();
+        host.declareQueue(QueueSpec.named("grows"), null);
+        host.bind(Binding.of("amq.topic", "grows", "t.#").asDollarProtected(), null);
+        publishAndWait(persistent("amq.topic", "t.a", "before"));
+        host.makeDurable("grows");
+        host.makeDurable("grows"); // once is enough
+        publishAndWait(persistent("amq.topic", "t.a", "after"));
+
+        restart();
+
+        assertThat(host.queue("grows", null).spec().durable()).isTrue();
+        assertThat(host.bindings("amq.topic")).containsExactly(
+                Binding.of("amq.topic", "grows", "t.#").asDollarProtected());
+        assertThat(drain("grows")).extracting(StoreTest::text).containsExactly("after");
+        assertThatThrownBy(() -> host.makeDurable("missing")).isInstanceOf(BrokerException.class);
+    }
+
+    @Test
     void pendingWillsSurviveUntilDone() throws Exception {
         start();
         store.willPending(new WillState("a", "status/a", 1, true, "gone".getBytes(), Map.of("content-type", "text"),
