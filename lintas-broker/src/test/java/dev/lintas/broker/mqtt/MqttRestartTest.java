@@ -277,7 +277,9 @@ class MqttRestartTest {
                 assertThat(again.payload(true)).isEqualTo(payload);
                 assertThat(again.dup()).isTrue();
                 assertThat(again.publishId()).as(payload).isEqualTo(ids.get(payload));
-                sub.reply(PUBREC, again.publishId());
+            }
+            for (String payload : payloads) { // Answered once all came, so that no PUBREL comes between them.
+                sub.reply(PUBREC, ids.get(payload));
             }
             for (int i = 0; i < payloads.size(); i++) {
                 RawMqttClient.Packet release = sub.read();
