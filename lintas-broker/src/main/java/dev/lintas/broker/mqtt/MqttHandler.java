@@ -44,7 +44,6 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -86,19 +85,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     private MqttBroker.Will will;
     /** The outgoing QoS 1 and 2 exchanges, and the pause of the core subscriptions; created with the session. */
     private MqttOutgoing outgoing;
-    /**
-     * QoS 1 and 2 PUBLISH packets waiting for room under the client's Receive Maximum, which counts a QoS 2 message
-     * until PUBCOMP while the core's prefetch lets it go at PUBREC (and retained messages and held re-sends come from
-     * no window at all). Bounded by the delivery window plus what a SUBSCRIBE's retained messages bring. Their core
-     * deliveries stay unacknowledged, so they go back to their queues if the connection ends.
-     */
-    private final ArrayDeque<Parked> parked = new ArrayDeque<>();
-    /** A PUBLISH waiting in {@link #parked}: what {@link #write} was given, and its DUP flag. */
-    private record Parked(MqttInFlight.Outgoing publish, boolean dup) {
-    }
-
-    /** True while {@link #writeParked} replays the head of {@link #parked}, which must not queue behind itself. */
-    private boolean writingParked;
+    /** QoS 1 and 2 PUBLISH packets waiting for room under the client's Receive Maximum. */
+    private final MqttParked parked = new MqttParked();
     /** The answers to incoming PUBLISH and PUBREL packets, each sent once durable, in order; made with the session. */
     private MqttPublishAcks acks;
     /** Outgoing QoS 1 and 2 messages awaiting PUBACK or PUBREC: {@code outgoing}'s. */
@@ -741,10 +729,10 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
      */
     private void write(String topic, int qos, boolean retain, boolean dup, Message message, long expiresAtMillis,
             List<Integer> subscriptionIds, long tag, Subscription from, int packetId) {
-        if (qos > 0 && (!parked.isEmpty() && !writingParked || outgoing.full())) {
-            // The client's Receive Maximum is reached: it waits here, in order, for a PUBACK or PUBCOMP.
-            parked.add(new Parked(new MqttInFlight.Outgoing(packetId, qos, tag, from, topic, retain, message,
-                    expiresAtMillis, subscriptionIds), dup));
+        if (qos > 0 && parked.mustWait(outgoing.full())) {
+            // The client's Receive Maximum is reached: it waits, in order, for a PUBACK or PUBCOMP.
+            parked.park(new MqttInFlight.Outgoing(packetId, qos, tag, from, topic, retain, message, expiresAtMillis,
+                    subscriptionIds), dup);
             return;
         }
         int kept = packetId;
@@ -806,21 +794,12 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
 
     /** Writes the parked QoS 1 and 2 PUBLISH packets, in order, while the client's Receive Maximum has room. */
     private void writeParked() {
-        boolean wrote = false;
-        while (!parked.isEmpty() && !outgoing.full() && state == MqttConnection.CONNECTED) {
-            writingParked = true;
-            try {
-                Parked next = parked.poll();
-                MqttInFlight.Outgoing waiting = next.publish();
-                write(waiting.topic(), waiting.qos(), waiting.retain(), next.dup(), waiting.message(),
-                        waiting.expiresAtMillis(), waiting.subscriptionIds(), waiting.tag(), waiting.from(),
-                        waiting.packetId());
-            } finally {
-                writingParked = false;
-            }
-            wrote = true;
-        }
-        if (wrote) {
+        if (parked.replay(() -> !outgoing.full() && state == MqttConnection.CONNECTED, next -> {
+            MqttInFlight.Outgoing waiting = next.publish();
+            write(waiting.topic(), waiting.qos(), waiting.retain(), next.dup(), waiting.message(),
+                    waiting.expiresAtMillis(), waiting.subscriptionIds(), waiting.tag(), waiting.from(),
+                    waiting.packetId());
+        })) {
             flushAtReadEnd = true;
         }
     }
@@ -970,12 +949,9 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = MqttConnection.CLOSED;
-        for (Parked waiting : parked) {
-            if (waiting.publish().tag() < 0 && waiting.publish().packetId() > 0) {
-                sessionState.hold(waiting.publish()); // A held re-send not written yet: held again.
-            }
+        if (sessionState != null) {
+            parked.connectionEnded(sessionState); // Deliveries go back with the subscriptions' close below.
         }
-        parked.clear(); // Their deliveries are unacknowledged: the subscriptions' close below takes them back.
         if (outgoing != null) {
             outgoing.connectionEnded(subscription);
         }
