@@ -108,6 +108,15 @@ public interface Persistence {
     default void qos2Completed(String clientId, int packetId) {
     }
 
+    /**
+     * The broker holds an outgoing PUBLISH for the client's next connection ({@link HeldPublish}): a re-send after a
+     * restart keeps its packet id. It is called before the message's delivery is acknowledged to the queue it came
+     * from, if any. It replaces a {@link #qos2Published} record of the same packet id; superseded by
+     * {@link #qos2Sent}, or ended by {@link #qos2Completed}.
+     */
+    default void publishHeld(HeldPublish held) {
+    }
+
     /** The client's will waits for its delay; it replaces any will of that client kept before. */
     default void willPending(WillState will) {
     }

@@ -34,7 +34,8 @@ public final class Queue {
     }
 
     private final String name;
-    private final QueueSpec spec;
+    /** Replaced only by {@link #makeDurable}, under the host's lock and this queue's. */
+    private volatile QueueSpec spec;
     private final QueueSettings settings;
     private final String owner;
     private final VirtualHost host;
@@ -71,6 +72,20 @@ public final class Queue {
 
     public QueueSettings settings() {
         return settings;
+    }
+
+    /**
+     * Makes the queue durable from now on and tells the store, under this queue's lock, so that every enqueue after
+     * it is kept. Called with the host's lock held (host, then queue).
+     */
+    void makeDurable() {
+        lock.lock();
+        try {
+            spec = spec.asDurable();
+            host.persistence().queueDeclared(spec);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The connection an exclusive queue belongs to, or null. */

@@ -101,6 +101,11 @@ final class Topology {
         }
     }
 
+    /** The bindings to {@code queue}. */
+    List<Binding> bindingsOf(String queue) {
+        return List.copyOf(bindingsByQueue.getOrDefault(queue, Set.of()));
+    }
+
     List<Binding> bindings(String exchange) {
         return existing(exchange).bindings();
     }

@@ -125,6 +125,22 @@ public final class VirtualHost {
         }
     }
 
+    /**
+     * Makes an existing queue durable from now on, as if it had been declared so: the store keeps it, its bindings,
+     * and the persistent messages that enter it from now; those already in it stay in memory only. Does nothing to a
+     * queue that is durable already; 404 if there is none. For MQTT, whose session may gain an expiry interval when a
+     * connection resumes it.
+     */
+    public void makeDurable(String queue) {
+        synchronized (lock) {
+            Queue existing = queue(queue, null);
+            if (!existing.spec().durable()) {
+                existing.makeDurable();
+                topology.bindingsOf(queue).forEach(persistence::bound);
+            }
+        }
+    }
+
     /** A passive declare: the queue's counts, or 404, or 405 if it is another connection's exclusive queue. */
     public QueueDeclared checkQueue(String queue, String connection) {
         return declared(queue(queue, connection));

@@ -6,6 +6,7 @@ import dev.lintas.broker.core.Binding;
 import dev.lintas.broker.core.BrokerError;
 import dev.lintas.broker.core.BrokerException;
 import dev.lintas.broker.core.ConsumeOptions;
+import dev.lintas.broker.core.HeldPublish;
 import dev.lintas.broker.core.Consumer;
 import dev.lintas.broker.core.Message;
 import dev.lintas.broker.core.MqttTopics;
@@ -114,8 +115,9 @@ public final class MqttBroker {
     }
 
     /**
-     * @param drops the host's journal (or part of it), so that session queue overflows are counted; see
-     *        {@link #droppedMessages()}
+     * @param drops the host's journal (or part of it), so that session queue overflows are counted (see
+     *        {@link #droppedMessages()}), and a message's packet id kept for its re-send is freed when it leaves the
+     *        session's queue
      */
     public MqttBroker(VirtualHost host, LongSupplier clock, MqttSettings settings, MqttDrops drops) {
         this(host, clock, settings, drops, new Authenticator(AuthConfig.DEFAULTS, Runnable::run));
@@ -144,11 +146,18 @@ public final class MqttBroker {
         this.drops = drops;
         this.limits = new MqttLimits(settings);
         this.shared = new MqttSharedGroups(host, settings);
+        // The packet id a session keeps for a message's re-send is free once the message leaves the session's queue.
+        drops.watchSessionQueues((queue, message) -> {
+            MqttSessionState state = states.get(queue);
+            if (state != null) {
+                state.leftQueue(message.id());
+            }
+        });
     }
 
     /**
      * Brings back what the store recovered: retained messages, sessions (offline, with their QoS 2 packet ids awaiting
-     * PUBREL), the shared subscription groups of those sessions, and the wills that were waiting for their delay,
+     * PUBREL and PUBCOMP, their unanswered QoS 2 sends and the PUBLISH packets they hold), the shared subscription groups of those sessions, and the wills that were waiting for their delay,
      * scheduled again on {@code timer}. The host's queues, bindings and queued messages are restored already. Session
      * and group queues that no restored session owns (left by a crash between a session's end and its queue's
      * delete) are deleted. Does nothing without a store. Call once, before the listener binds.
@@ -162,12 +171,14 @@ public final class MqttBroker {
         recovery.restoreSessions(sessions);
         Map<String, List<Integer>> awaitingComplete = recovery.awaitingComplete();
         Map<String, Map<Long, Integer>> unanswered = recovery.unansweredPublishes();
+        Map<String, List<HeldPublish>> held = recovery.heldPublishes();
         Set<String> owned = new HashSet<>();
         for (Session<MqttHandler> session : sessions.sessions()) {
             owned.add(session.queue());
             MqttSessionState state = state(session);
             awaitingComplete.getOrDefault(session.clientId(), List.of()).forEach(state::restoreAwaitComplete);
             unanswered.getOrDefault(session.clientId(), Map.of()).forEach(state::restoreSent);
+            held.getOrDefault(session.clientId(), List.of()).forEach(state::restoreHeld);
             for (String filter : session.subscriptions().keySet()) {
                 MqttSharedGroups.Shared group = MqttSharedGroups.Shared.parse(filter);
                 if (group != null) {
@@ -287,9 +298,13 @@ public final class MqttBroker {
         if (connected.ended() != null) {
             deleteQueue(connected.ended());
         }
-        // Durable when the session outlives its connection, so that its messages survive a restart.
+        // Durable when the session outlives its connection, so that its messages survive a restart; also when a
+        // session made with expiry 0 is resumed with a longer one.
         QueueSpec spec = settings.boundedQueue(connected.session().queue());
         declare(host, expiryMillis != 0 ? spec.asDurable() : spec);
+        if (expiryMillis != 0 && connected.present()) {
+            host.makeDurable(spec.name());
+        }
         return connected;
     }
 
@@ -600,13 +615,14 @@ public final class MqttBroker {
         }
         drops.forget(session.queue());
         MqttSessionState state = states.remove(session.queue());
+        int held = state == null ? 0 : state.heldCount();
         if (state != null) {
             state.ended();
         }
-        if (state != null && state.heldCount() > 0) {
-            log.info("mqtt client '{}': its session ended with {} QoS 2 messages (from shared subscriptions, or "
+        if (held > 0) {
+            log.info("mqtt client '{}': its session ended with {} messages (QoS 2 from shared subscriptions, or "
                     + "retained) that were sent to it and not acknowledged; they are dropped, never sent to another "
-                    + "member (MQTT 5 4.8.2)", session.clientId(), state.heldCount());
+                    + "member (MQTT 5 4.8.2)", session.clientId(), held);
         }
     }
 }

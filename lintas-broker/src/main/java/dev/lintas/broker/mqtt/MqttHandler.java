@@ -44,7 +44,6 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -86,15 +85,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     private MqttBroker.Will will;
     /** The outgoing QoS 1 and 2 exchanges, and the pause of the core subscriptions; created with the session. */
     private MqttOutgoing outgoing;
-    /**
-     * QoS 1 and 2 PUBLISH packets waiting for room under the client's Receive Maximum, which counts a QoS 2 message
-     * until PUBCOMP while the core's prefetch lets it go at PUBREC (and retained messages and held re-sends come from
-     * no window at all). Bounded by the delivery window plus what a SUBSCRIBE's retained messages bring. Their core
-     * deliveries stay unacknowledged, so they go back to their queues if the connection ends.
-     */
-    private final ArrayDeque<Runnable> parked = new ArrayDeque<>();
-    /** True while {@link #writeParked} replays the head of {@link #parked}, which must not queue behind itself. */
-    private boolean writingParked;
+    /** QoS 1 and 2 PUBLISH packets waiting for room under the client's Receive Maximum. */
+    private final MqttParked parked = new MqttParked();
     /** The answers to incoming PUBLISH and PUBREL packets, each sent once durable, in order; made with the session. */
     private MqttPublishAcks acks;
     /** Outgoing QoS 1 and 2 messages awaiting PUBACK or PUBREC: {@code outgoing}'s. */
@@ -146,6 +138,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         if (outgoing != null) {
             outgoing.settleAnswered();
         }
+        shared.closeRetired();
         if (flushAtReadEnd) {
             flushAtReadEnd = false;
             ctx.flush();
@@ -431,7 +424,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         });
     }
 
-    /** Re-sends, with DUP and their packet ids, the QoS 2 messages the session holds for its client; any thread. */
+    /** Re-sends, with DUP and their packet ids, the messages the session holds for its client; any thread. */
     void resendHeld() {
         ctx.executor().execute(() -> {
             writeHeld();
@@ -445,11 +438,14 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             return;
         }
         for (MqttInFlight.Outgoing held : sessionState.takeHeld()) {
-            if (inFlight.free(held.packetId())) {
-                write(held.topic(), 2, held.retain(), true, held.message(), Long.MAX_VALUE, List.of(), -1, null,
-                        held.packetId());
+            if (held.expiresAtMillis() < broker.now()) {
+                sessionState.dropHeld(held.packetId());
+                log.debug("mqtt client '{}': held PUBLISH {} to '{}' expired, not sent again", clientId,
+                        held.packetId(), held.topic());
             } else {
-                sessionState.hold(held); // Its id was taken meanwhile (a takeover race): at the next reconnect.
+                // No PUBLISH has its id: the session never gives a held id to a new one, on any connection.
+                write(held.topic(), held.qos(), held.retain(), true, held.message(), held.expiresAtMillis(),
+                        held.subscriptionIds(), -1, null, held.packetId());
             }
         }
     }
@@ -673,6 +669,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     public void batchEnded() {
         ctx.flush();
         writtenAcks.batchEnded(() -> state == MqttConnection.CONNECTED);
+        shared.closeRetired();
         updateFlow();
     }
 
@@ -731,16 +728,15 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
      */
     private void write(String topic, int qos, boolean retain, boolean dup, Message message, long expiresAtMillis,
             List<Integer> subscriptionIds, long tag, Subscription from, int packetId) {
-        if (qos > 0 && (!parked.isEmpty() && !writingParked || outgoing.full())) {
-            // The client's Receive Maximum is reached: it waits here, in order, for a PUBACK or PUBCOMP.
-            int requestedId = packetId;
-            parked.add(() -> write(topic, qos, retain, dup, message, expiresAtMillis, subscriptionIds, tag, from,
-                    requestedId));
+        if (qos > 0 && parked.mustWait(outgoing.full())) {
+            // The client's Receive Maximum is reached: it waits, in order, for a PUBACK or PUBCOMP.
+            parked.park(new MqttInFlight.Outgoing(packetId, qos, tag, from, topic, retain, message, expiresAtMillis,
+                    subscriptionIds), dup);
             return;
         }
         int kept = packetId;
         MqttPublishMessage publish = encoder.encode(topic, qos, retain, dup, message, expiresAtMillis, broker.now(),
-                subscriptionIds, () -> kept > 0 && inFlight.free(kept) ? kept : inFlight.nextPacketId());
+                subscriptionIds, () -> kept > 0 && inFlight.take(kept) ? kept : inFlight.nextPacketId());
         if (publish == null) {
             log.debug("mqtt client '{}': PUBLISH to '{}' discarded, above the client's Maximum Packet Size",
                     clientId, topic);
@@ -758,7 +754,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                 writtenAcks.written(from, tag, ctx.write(publish));
             }
         } else {
-            inFlight.add(new MqttInFlight.Outgoing(packetId, qos, tag, from, topic, retain, message));
+            inFlight.add(new MqttInFlight.Outgoing(packetId, qos, tag, from, topic, retain, message, expiresAtMillis,
+                    subscriptionIds));
             if (qos == 2) {
                 // The store keeps the packet id for a re-send; the PUBLISH waits until that is on disk.
                 CompletableFuture<Void> idKept = broker.sent(sessionState, packetId, message).toCompletableFuture();
@@ -796,17 +793,12 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
 
     /** Writes the parked QoS 1 and 2 PUBLISH packets, in order, while the client's Receive Maximum has room. */
     private void writeParked() {
-        boolean wrote = false;
-        while (!parked.isEmpty() && !outgoing.full() && state == MqttConnection.CONNECTED) {
-            writingParked = true;
-            try {
-                parked.poll().run();
-            } finally {
-                writingParked = false;
-            }
-            wrote = true;
-        }
-        if (wrote) {
+        if (parked.replay(() -> !outgoing.full() && state == MqttConnection.CONNECTED, next -> {
+            MqttInFlight.Outgoing waiting = next.publish();
+            write(waiting.topic(), waiting.qos(), waiting.retain(), next.dup(), waiting.message(),
+                    waiting.expiresAtMillis(), waiting.subscriptionIds(), waiting.tag(), waiting.from(),
+                    waiting.packetId());
+        })) {
             flushAtReadEnd = true;
         }
     }
@@ -956,7 +948,9 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = MqttConnection.CLOSED;
-        parked.clear(); // Their deliveries are unacknowledged: the subscriptions' close below takes them back.
+        if (sessionState != null) {
+            parked.connectionEnded(sessionState); // Deliveries go back with the subscriptions' close below.
+        }
         if (outgoing != null) {
             outgoing.connectionEnded(subscription);
         }

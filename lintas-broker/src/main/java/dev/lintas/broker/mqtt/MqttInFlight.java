@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * The QoS 1 and 2 PUBLISH packets one connection has sent and the client has not yet answered (PUBACK, or PUBREC for
- * QoS 2), by packet id, and the choice of packet ids: an id is never reused while it is in flight here or reserved
- * by the session ({@link MqttSessionState#reserves}: awaiting PUBCOMP, or kept for a re-send).
+ * QoS 2), by packet id. The packet ids themselves are the session's ({@link MqttSessionState#newPacketId}): an id is
+ * never reused while it is in flight on any connection of the session or reserved by it (awaiting PUBCOMP, kept for
+ * a re-send, held).
  * <p>
  * Event loop only.
  */
@@ -23,9 +24,11 @@ final class MqttInFlight {
      * @param tag the core delivery to acknowledge on the answer, or -1 when there is none (a retained message, or a
      *        re-send of one the session kept)
      * @param from the core subscription the delivery came through, or null with no delivery
+     * @param expiresAtMillis when the message expires, or {@link Long#MAX_VALUE}: a re-send carries what remains
+     * @param subscriptionIds the subscription identifiers the PUBLISH carried, which a re-send carries too
      */
     record Outgoing(int packetId, int qos, long tag, Subscription from, String topic, boolean retain,
-            Message message) {
+            Message message, long expiresAtMillis, List<Integer> subscriptionIds) {
 
         /** Acknowledges the core delivery, if there is one: the client has the message now. */
         void settle() {
@@ -37,26 +40,23 @@ final class MqttInFlight {
 
     private final MqttSessionState session;
     private final Map<Integer, Outgoing> sent = new HashMap<>();
-    private int lastPacketId;
 
     MqttInFlight(MqttSessionState session) {
         this.session = session;
     }
 
-    /** A packet id that is neither in flight nor reserved by the session. */
+    /**
+     * A packet id for a new PUBLISH: not on the wire on any connection of the session, nor reserved by it. The
+     * session takes the ids, so that a connection that takes the session over never gives a new PUBLISH an id that
+     * the connection it replaces may still hold for a re-send.
+     */
     int nextPacketId() {
-        for (int i = 0; i < 65_535; i++) {
-            lastPacketId = lastPacketId % 65_535 + 1;
-            if (!sent.containsKey(lastPacketId) && !session.reserves(lastPacketId)) {
-                return lastPacketId;
-            }
-        }
-        throw new IllegalStateException("no free packet id");
+        return session.newPacketId();
     }
 
-    /** Whether {@code packetId} may be used now for a re-send that must keep its id. */
-    boolean free(int packetId) {
-        return !sent.containsKey(packetId);
+    /** Takes {@code packetId} for a re-send that must keep it; false if a PUBLISH on the wire has it. */
+    boolean take(int packetId) {
+        return session.takeKept(packetId);
     }
 
     void add(Outgoing outgoing) {

@@ -54,7 +54,11 @@ final class MqttOutgoing {
      */
     void pubAck(int packetId) {
         MqttInFlight.Outgoing sent = inFlight.answered(packetId, 1);
-        if (sent != null && sent.tag() >= 0 && sent.from() != null) {
+        if (sent == null) {
+            return;
+        }
+        session.offTheWire(packetId);
+        if (sent.tag() >= 0 && sent.from() != null) {
             answered.add(sent.from(), sent.tag());
         }
     }
@@ -132,9 +136,11 @@ final class MqttOutgoing {
     /**
      * The connection ended: decides the fate of the PUBLISH packets the client has not answered. One from the
      * session's own queue ({@code own}) goes back to it when that subscription closes, and its packet id is kept for
-     * the re-send (MQTT-4.4.0-1). A QoS 2 one from anywhere else (a shared subscription's queue, or a retained
-     * message) is taken over by the session: it must be completed with this client and never go to another member
-     * (MQTT 5 4.8.2), so it is acknowledged to its queue and held. Other QoS 1 ones go back to their queues.
+     * the re-send (MQTT-4.4.0-1). A QoS 2 one from a shared subscription's queue is taken over by the session: it must
+     * be completed with this client and never go to another member (MQTT 5 4.8.2), so it is acknowledged to its queue
+     * and held; a QoS 1 one goes back to the group's queue. A retained message sent on subscribe, at QoS 1 or 2, has
+     * no queue to go back to: it is held too. A held message is re-sent, with DUP and its packet id, when the session
+     * resumes.
      */
     void connectionEnded(Subscription own) {
         settleAnswered();
@@ -142,9 +148,11 @@ final class MqttOutgoing {
         for (MqttInFlight.Outgoing sent : inFlight.clear()) {
             if (sent.tag() >= 0 && sent.from() == own) {
                 requeued.add(sent);
-            } else if (sent.qos() == 2) {
+            } else if (sent.qos() == 2 || sent.from() == null) {
+                session.hold(sent); // First, so that the store has it before it leaves its queue.
                 sent.settle();
-                session.hold(sent);
+            } else {
+                session.offTheWire(sent.packetId()); // A QoS 1 one back to a group's queue: its id is free.
             }
         }
         session.unanswered(requeued);

@@ -1,5 +1,6 @@
 package dev.lintas.broker.mqtt;
 
+import dev.lintas.broker.core.HeldPublish;
 import dev.lintas.broker.core.Message;
 import dev.lintas.broker.core.Persistence;
 
@@ -24,15 +25,19 @@ import java.util.Set;
  * <p>
  * Outgoing: the packet ids of QoS 2 messages the client has answered with PUBREC (the core delivery is acknowledged
  * then: the message is the client's) and that await PUBCOMP. A reconnect re-sends PUBREL for them, never the PUBLISH.
- * And for the QoS 1 and 2 messages from the session's queue that were sent but not yet PUBACK'd or PUBREC'd when the
- * last connection ended, which went back to the queue: their packet ids by message id, so that the re-send carries
- * the same id (MQTT-4.4.0-1) and a client that did get the first one recognises the duplicate.
+ * And for the QoS 1 and 2 messages from the session's queue that were sent but not yet PUBACK'd or PUBREC'd when a
+ * connection ended, which went back to the queue: their packet ids by message id, so that the re-send carries the
+ * same id (MQTT-4.4.0-1) and a client that did get the first one recognises the duplicate. Such an id stays with its
+ * message until the message leaves the queue ({@link #leftQueue}: answered, expired, dropped), however many
+ * connections end before it is re-sent or answered.
  * <p>
- * Held: QoS 2 messages from a shared subscription's queue (or retained ones, sent on subscribe) that were sent to
- * this session's client and not yet PUBREC'd when its connection ended. MQTT 5 (4.8.2) says such a message is
- * completed with that client when it reconnects and is never sent to another member; so it is taken out of the
- * group's queue and kept here, with its packet id, and re-sent (DUP, same id) when the session resumes. If the
- * session ends first, it is dropped.
+ * Held: QoS 2 messages from a shared subscription's queue, and QoS 1 and 2 retained ones (sent on subscribe, from no
+ * queue), that were sent to this session's client and not yet answered when its connection ended. MQTT 5 (4.8.2) says
+ * a shared one is completed with that client when it reconnects and is never sent to another member; so it is taken
+ * out of the group's queue and kept here, with its packet id, and re-sent (DUP, same id) when the session resumes, as
+ * a retained one is (MQTT 4.4). If the session ends first, it is dropped. The durable store keeps a held persistent
+ * message of a session that outlives its connection, whole, so that a restart re-sends it once: never lost, and never
+ * also delivered from the queue it left.
  * <p>
  * Thread-safe: the connection holding the session uses it from its event loop, but during a takeover the connection
  * that is going may still touch it, so every method locks.
@@ -46,9 +51,26 @@ final class MqttSessionState {
     /** Outgoing QoS 2 PUBLISH packets of persistent messages not answered yet, which the store keeps: id to message. */
     private final Map<Integer, Long> sentUnanswered = new HashMap<>();
     private final Set<Integer> awaitingComplete = new LinkedHashSet<>();
+    /** The packet id each message of the session's queue was last sent with, unanswered; see {@link #leftQueue}. */
     private final Map<Long, Integer> resendIds = new HashMap<>();
-    private final Set<Integer> reservedForResend = new HashSet<>();
+    /** The same pairs the other way: packet id to message id. */
+    private final Map<Integer, Long> reservedForResend = new HashMap<>();
+    /** Whether {@link #resendIds} has any entry: read without the lock by {@link #leftQueue}, on every removal. */
+    private volatile boolean keepsResendIds;
     private final Map<Integer, MqttInFlight.Outgoing> held = new LinkedHashMap<>();
+    /**
+     * The packet ids of held messages the store was told of ({@link Persistence#publishHeld}), held now or re-sent
+     * and not answered yet: the store forgets each once it is answered, expires, or the session ends.
+     */
+    private final Set<Integer> heldStored = new HashSet<>();
+    /**
+     * The packet ids of PUBLISH packets sent and not yet answered, by whichever connection sent them: during a
+     * takeover the connection that is going still has its own, which a new PUBLISH of the connection that took over
+     * must not take, since the going one's end may hold them for a re-send.
+     */
+    private final Set<Integer> onTheWire = new HashSet<>();
+    /** The last packet id given to a new PUBLISH; the next one is looked for after it. */
+    private int lastPacketId;
 
     MqttSessionState(String clientId, Persistence persistence) {
         this.clientId = clientId;
@@ -82,7 +104,7 @@ final class MqttSessionState {
      * pair until the client answers, so that a re-send after a restart keeps the packet id.
      */
     synchronized void sent(int packetId, Message message) {
-        if (message.persistent()) {
+        if (message.persistent() && !heldStored.contains(packetId)) { // A held one's record is kept whole.
             sentUnanswered.put(packetId, message.id());
             persistence.qos2Published(clientId, packetId, message.id());
         }
@@ -90,7 +112,10 @@ final class MqttSessionState {
 
     /** The client refused the QoS 2 PUBLISH with {@code packetId} (PUBREC with an error): the exchange is over. */
     synchronized void refused(int packetId) {
-        if (sentUnanswered.remove(packetId) != null) {
+        onTheWire.remove(packetId);
+        boolean stored = sentUnanswered.remove(packetId) != null;
+        stored |= heldStored.remove(packetId);
+        if (stored) {
             persistence.qos2Completed(clientId, packetId);
         }
     }
@@ -98,16 +123,17 @@ final class MqttSessionState {
     /** Puts back a sent, unanswered QoS 2 PUBLISH the durable store kept, without telling it; see {@link #sent}. */
     synchronized void restoreSent(long messageId, int packetId) {
         sentUnanswered.put(packetId, messageId);
-        resendIds.put(messageId, packetId);
-        reservedForResend.add(packetId);
+        keepForResend(messageId, packetId);
     }
 
     /** The client answered a QoS 2 PUBLISH with PUBREC: PUBREL goes out, and the id stays taken until PUBCOMP. */
     synchronized void awaitComplete(int packetId) {
         sentUnanswered.remove(packetId); // The store's record of it is superseded by the one below.
+        heldStored.remove(packetId);
         if (awaitingComplete.add(packetId)) {
             persistence.qos2Sent(clientId, packetId);
         }
+        onTheWire.remove(packetId); // Reserved all along: awaiting PUBCOMP now.
     }
 
     /** Puts back an id awaiting PUBCOMP that the durable store kept, without telling it. */
@@ -125,6 +151,14 @@ final class MqttSessionState {
             persistence.qos2Completed(clientId, packetId);
         }
         sentUnanswered.clear();
+        for (int packetId : heldStored) {
+            persistence.qos2Completed(clientId, packetId);
+        }
+        heldStored.clear();
+        held.clear();
+        resendIds.clear();
+        reservedForResend.clear();
+        keepsResendIds = false;
     }
 
     /** A PUBCOMP: returns whether the id was awaiting it. */
@@ -150,46 +184,122 @@ final class MqttSessionState {
     }
 
     /**
-     * A connection ended with these PUBLISH packets unanswered, and their messages went back to the queue:
-     * remembers their packet ids for the re-send. Replaces what an earlier connection left, which was re-sent by now
-     * or is no longer in the queue.
+     * A connection ended with these PUBLISH packets unanswered, and their messages went back to the queue: keeps
+     * their packet ids for the re-send, beside those an earlier connection left and that are still in the queue.
      */
     synchronized void unanswered(List<MqttInFlight.Outgoing> outgoing) {
-        resendIds.clear();
-        reservedForResend.clear();
         for (MqttInFlight.Outgoing sent : outgoing) {
-            resendIds.put(sent.message().id(), sent.packetId());
-            reservedForResend.add(sent.packetId());
+            keepForResend(sent.message().id(), sent.packetId());
+            onTheWire.remove(sent.packetId());
         }
         // The store forgets the sends that will not be re-sent with their id (held ones, or gone from the queue).
-        for (Iterator<Integer> it = sentUnanswered.keySet().iterator(); it.hasNext();) {
-            int packetId = it.next();
-            if (!reservedForResend.contains(packetId)) {
+        for (Iterator<Map.Entry<Integer, Long>> it = sentUnanswered.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<Integer, Long> sent = it.next();
+            if (!sent.getValue().equals(reservedForResend.get(sent.getKey()))) {
                 it.remove();
+                persistence.qos2Completed(clientId, sent.getKey());
+            }
+        }
+    }
+
+    private void keepForResend(long messageId, int packetId) {
+        Integer before = resendIds.put(messageId, packetId);
+        if (before != null && before != packetId) {
+            reservedForResend.remove(before);
+        }
+        reservedForResend.put(packetId, messageId);
+        keepsResendIds = true;
+    }
+
+    /** The packet id a re-send of {@code messageId} must keep, or -1 if it has none. It stays reserved. */
+    synchronized int resendId(long messageId) {
+        return resendIds.getOrDefault(messageId, -1);
+    }
+
+    /**
+     * The message left the session's queue for good: acknowledged (the client answered, or it was not for the client
+     * after all), expired, dropped at the queue's limit, or deleted with the queue. Its packet id is free again, and
+     * the store forgets it unless the client's PUBREC made it an id awaiting PUBCOMP. Called under the queue's lock,
+     * for every removal from the queue, so it returns at once when no id is kept.
+     */
+    void leftQueue(long messageId) {
+        if (!keepsResendIds) {
+            return;
+        }
+        synchronized (this) {
+            Integer packetId = resendIds.remove(messageId);
+            if (packetId == null) {
+                return;
+            }
+            reservedForResend.remove(packetId);
+            keepsResendIds = !resendIds.isEmpty();
+            Long stored = sentUnanswered.get(packetId);
+            if (stored != null && stored == messageId) {
+                sentUnanswered.remove(packetId);
                 persistence.qos2Completed(clientId, packetId);
             }
         }
     }
 
-    /** The packet id a re-send of {@code messageId} must keep, or -1 if it has none; it is then no longer reserved. */
-    synchronized int resendId(long messageId) {
-        Integer packetId = resendIds.remove(messageId);
-        if (packetId == null) {
-            return -1;
-        }
-        reservedForResend.remove(packetId);
-        return packetId;
-    }
-
-    /** Whether a new PUBLISH must not take {@code packetId}: it awaits PUBCOMP, or is kept for a re-send. */
+    /**
+     * Whether a new PUBLISH must not take {@code packetId}: it is on the wire (sent by any connection of the session
+     * and not answered), awaits PUBCOMP, or is kept for a re-send.
+     */
     synchronized boolean reserves(int packetId) {
-        return awaitingComplete.contains(packetId) || reservedForResend.contains(packetId)
-                || held.containsKey(packetId);
+        return onTheWire.contains(packetId) || awaitingComplete.contains(packetId)
+                || reservedForResend.containsKey(packetId) || held.containsKey(packetId);
     }
 
-    /** Keeps a QoS 2 PUBLISH that must be completed with this session's client; see the class comment. */
+    /** Takes a packet id for a new PUBLISH: one that {@link #reserves} nothing. It is on the wire until answered. */
+    synchronized int newPacketId() {
+        for (int i = 0; i < 65_535; i++) {
+            lastPacketId = lastPacketId % 65_535 + 1;
+            if (!reserves(lastPacketId)) {
+                onTheWire.add(lastPacketId);
+                return lastPacketId;
+            }
+        }
+        throw new IllegalStateException("no free packet id");
+    }
+
+    /** Takes {@code packetId} for a re-send that keeps it; false if a PUBLISH on the wire has it already. */
+    synchronized boolean takeKept(int packetId) {
+        return onTheWire.add(packetId);
+    }
+
+    /** The PUBLISH with {@code packetId} was answered with PUBACK, or went back to its queue: the id is off the wire. */
+    synchronized void offTheWire(int packetId) {
+        onTheWire.remove(packetId);
+        if (heldStored.remove(packetId)) { // a held QoS 1 re-send, answered
+            persistence.qos2Completed(clientId, packetId);
+        }
+    }
+
+    /** Keeps a PUBLISH that must be completed with this session's client; see the class comment. */
     synchronized void hold(MqttInFlight.Outgoing outgoing) {
-        held.put(outgoing.packetId(), outgoing);
+        int packetId = outgoing.packetId();
+        held.put(packetId, outgoing);
+        onTheWire.remove(packetId);
+        sentUnanswered.remove(packetId); // Superseded in the store by the held record.
+        if (outgoing.message().persistent() && heldStored.add(packetId)) {
+            persistence.publishHeld(new HeldPublish(clientId, packetId, outgoing.qos(), outgoing.topic(),
+                    outgoing.retain(), outgoing.expiresAtMillis(), outgoing.subscriptionIds(), outgoing.message()));
+        }
+    }
+
+    /** Puts back a held PUBLISH the durable store kept, without telling it. */
+    synchronized void restoreHeld(HeldPublish kept) {
+        held.put(kept.packetId(), new MqttInFlight.Outgoing(kept.packetId(), kept.qos(), -1, null, kept.topic(),
+                kept.retain(), kept.message(), kept.expiresAtMillis(), kept.subscriptionIds()));
+        heldStored.add(kept.packetId());
+    }
+
+    /** A held PUBLISH taken to re-send expired instead: it is dropped, in the store too. */
+    synchronized void dropHeld(int packetId) {
+        held.remove(packetId);
+        if (heldStored.remove(packetId)) {
+            persistence.qos2Completed(clientId, packetId);
+        }
     }
 
     /** Takes every held PUBLISH, oldest first, to re-send. */

@@ -2,6 +2,7 @@ package dev.lintas.broker.store;
 
 import dev.lintas.broker.core.Binding;
 import dev.lintas.broker.core.ExchangeSpec;
+import dev.lintas.broker.core.HeldPublish;
 import dev.lintas.broker.core.Message;
 import dev.lintas.broker.core.Persistence;
 import dev.lintas.broker.core.QueueSpec;
@@ -248,6 +249,13 @@ public final class DurableStore implements Persistence, AutoCloseable {
     public void qos2Completed(String clientId, int packetId) {
         tombstoneIfLive(RecordKey.qos2Out(clientId, packetId), RecordType.QOS2_COMPLETED,
                 inFlight(clientId, packetId));
+    }
+
+    @Override
+    public void publishHeld(HeldPublish held) {
+        if (!muted && index.isLive(RecordKey.session(held.clientId()))) {
+            record(RecordKey.qos2Out(held.clientId(), held.packetId()), RecordType.HELD, Payloads.held(held));
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.lintas.broker.store;
 import dev.lintas.broker.core.Binding;
 import dev.lintas.broker.core.ExchangeSpec;
 import dev.lintas.broker.core.ExchangeType;
+import dev.lintas.broker.core.HeldPublish;
 import dev.lintas.broker.core.Message;
 import dev.lintas.broker.core.QueueSpec;
 import dev.lintas.broker.core.SessionState;
@@ -381,6 +382,33 @@ final class Payloads {
 
     static WillState readWill(Reader in) throws IOException {
         return new WillState(in.string(), in.string(), in.intValue(), in.bool(), in.bytes(), in.map(), in.longValue());
+    }
+
+    static byte[] held(HeldPublish held) {
+        Writer out = new Writer().string(held.clientId()).intValue(held.packetId()).intValue(held.qos())
+                .string(held.topic()).bool(held.retain()).longValue(held.expiresAtMillis())
+                .intValue(held.subscriptionIds().size());
+        held.subscriptionIds().forEach(out::intValue);
+        writeMessage(out, held.message());
+        return out.toBytes();
+    }
+
+    static HeldPublish readHeld(Reader in) throws IOException {
+        String clientId = in.string();
+        int packetId = in.intValue();
+        int qos = in.intValue();
+        String topic = in.string();
+        boolean retain = in.bool();
+        long expiresAt = in.longValue();
+        int count = in.intValue();
+        if (count < 0 || count > 65_535) {
+            throw new IOException("subscription identifiers: " + count + " (expected: 0 to 65535)");
+        }
+        List<Integer> ids = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            ids.add(in.intValue());
+        }
+        return new HeldPublish(clientId, packetId, qos, topic, retain, expiresAt, ids, readMessage(in));
     }
 
     static byte[] session(SessionState session) {

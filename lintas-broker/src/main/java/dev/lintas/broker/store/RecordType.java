@@ -34,7 +34,12 @@ enum RecordType {
     QOS2_SENT(19, false),
     QOS2_COMPLETED(20, true),
     /** An outgoing QoS 2 message was sent with this packet id, not answered yet: a re-send keeps the id. */
-    QOS2_PUBLISHED(21, false);
+    QOS2_PUBLISHED(21, false),
+    /**
+     * An outgoing PUBLISH held for the client's next connection, whole (it is in no queue), with its packet id: a
+     * shared subscription's QoS 2 message or a retained one, sent and not answered when the connection ended.
+     */
+    HELD(22, false);
 
     private static final RecordType[] BY_CODE = new RecordType[128];
 

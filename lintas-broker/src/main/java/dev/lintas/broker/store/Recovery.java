@@ -3,6 +3,7 @@ package dev.lintas.broker.store;
 import dev.lintas.broker.core.Binding;
 import dev.lintas.broker.core.BrokerException;
 import dev.lintas.broker.core.ExchangeSpec;
+import dev.lintas.broker.core.HeldPublish;
 import dev.lintas.broker.core.Message;
 import dev.lintas.broker.core.QueueSpec;
 import dev.lintas.broker.core.RetainedStore;
@@ -17,8 +18,10 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the store read back at open, and how it goes back into the core. The rule is the same for every kind of state:
@@ -44,6 +47,8 @@ public final class Recovery {
     private long lostEntries;
     private long maxMessageId;
     private final Map<String, Integer> restored = new HashMap<>();
+    /** Queue entries not restored because a session holds their message; removed once the store listens again. */
+    private final List<StoredRecord.Entry> heldElsewhere = new ArrayList<>();
 
     Recovery(DurableStore store, LiveIndex index) {
         this.store = store;
@@ -63,6 +68,8 @@ public final class Recovery {
         }
         if (decoded.value() instanceof Message message) {
             maxMessageId = Math.max(maxMessageId, message.id());
+        } else if (decoded.value() instanceof HeldPublish held) {
+            maxMessageId = Math.max(maxMessageId, held.message().id());
         }
         latest.merge(decoded.key(), decoded, (old, found) -> found.lsn() > old.lsn() ? found : old);
     }
@@ -134,8 +141,20 @@ public final class Recovery {
                 }
             }
             entries.sort(Comparator.comparingLong(StoredRecord.Entry::enqueueLsn));
+            Set<Long> held = new HashSet<>();
+            for (StoredRecord record : latest.values()) {
+                if (record.value() instanceof HeldPublish publish) {
+                    held.add(publish.message().id());
+                }
+            }
             for (StoredRecord.Entry entry : entries) {
                 Message message = (Message) latest.get(RecordKey.message(entry.messageId())).value();
+                if (held.contains(entry.messageId())) {
+                    // Held for a session after it left this queue, and the crash came before the removal was on
+                    // disk: it is the session's now, and must not be delivered from here too.
+                    heldElsewhere.add(entry);
+                    continue;
+                }
                 try {
                     host.restoreMessage(entry.queue(), message, entry.delivered() ? 1 : 0, entry.enqueuedAt());
                     restored.merge("messages", 1, Integer::sum);
@@ -148,6 +167,9 @@ public final class Recovery {
             host.restoreMessageIds(maxMessageId);
         } finally {
             store.mute(false);
+        }
+        for (StoredRecord.Entry entry : heldElsewhere) {
+            store.removed(entry.queue(), (Message) latest.get(RecordKey.message(entry.messageId())).value());
         }
         Map<RecordKey, StoredRecord> kept = new HashMap<>();
         latest.forEach((key, record) -> {
@@ -233,6 +255,19 @@ public final class Recovery {
             }
         }
         return ids;
+    }
+
+    /**
+     * The outgoing PUBLISH packets each session held for its client's next connection, by client id, oldest first:
+     * to re-send with their packet ids.
+     */
+    public Map<String, List<HeldPublish>> heldPublishes() {
+        Map<String, List<HeldPublish>> held = new HashMap<>();
+        for (StoredRecord record : sorted(HeldPublish.class)) {
+            HeldPublish publish = (HeldPublish) record.value();
+            held.computeIfAbsent(publish.clientId(), id -> new ArrayList<>()).add(publish);
+        }
+        return held;
     }
 
     /**

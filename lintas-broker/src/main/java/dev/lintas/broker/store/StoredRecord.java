@@ -129,6 +129,11 @@ record StoredRecord(RecordKey key, long lsn, RecordType type, Object value, int 
                 key = RecordKey.qos2Out(published.clientId(), published.packetId());
                 value = published;
             }
+            case HELD -> {
+                var held = Payloads.readHeld(in);
+                key = RecordKey.qos2Out(held.clientId(), held.packetId());
+                value = held;
+            }
             case QOS2_SENT, QOS2_COMPLETED -> {
                 RecordKey.InFlight inFlight = new RecordKey.InFlight(in.string(), in.intValue());
                 key = new RecordKey(RecordKey.Kind.QOS2_OUT, inFlight);

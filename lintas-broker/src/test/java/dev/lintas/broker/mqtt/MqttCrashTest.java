@@ -113,9 +113,9 @@ class MqttCrashTest {
     private void drainAndCheck(int port, String where) throws Exception {
         try (RawMqttClient sub = RawMqttClient.connect(port, SUBSCRIBER, true, false, 3600, 0)) {
             assertThat(sub.sessionPresent()).as("%s: session present", where).isTrue();
-            // QoS 2, as a QoS 2 PUBLISH goes out only once its packet id is durable: MQTT orders messages per topic and
-            // QoS (4.6), so a QoS 1 marker may overtake QoS 2 messages queued before it; a QoS 2 one may not.
-            String markerPayload = "marker " + where;
+            // At QoS 2, like the messages it must come after: a QoS 2 PUBLISH waits for its packet id to be on
+            // disk, so a QoS 1 marker could pass the last of them on a busy machine, as MQTT allows across QoS levels.
+            String markerPayload = "marker, " + where;
             try (RawMqttClient marker = RawMqttClient.connect(port, "crash-marker", true, true, 0, 0)) {
                 marker.publish("crash/marker", 2, 1, false, markerPayload);
                 assertThat(marker.read().type()).isEqualTo(PUBREC);
@@ -134,8 +134,8 @@ class MqttCrashTest {
                     break; // The broker has read every answer sent before the PINGREQ.
                 }
                 assertThat(packet.type()).isEqualTo(PUBLISH);
+                assertThat(markerCame).as("%s: a message after the marker", where).isFalse();
                 String payload = packet.payload(true);
-                assertThat(markerCame).as("%s: %s (QoS %d) after the marker", where, payload, packet.qos()).isFalse();
                 if (packet.qos() == 2) {
                     sub.reply(PUBREC, packet.publishId());
                     assertThat(qos2Received.add(payload)).as("%s: QoS 2 message %s came twice", where, payload)

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -264,6 +266,112 @@ class MqttQos2Test {
             assertThat(again.dup()).isTrue();
             assertThat(again.payload(true)).isEqualTo("b");
             assertThat(again.publishId()).isEqualTo(packetId);
+        }
+        pub.disconnect();
+    }
+
+    /**
+     * Sends {@code completed} messages that the client answers in full, then {@code unanswered} that it never answers;
+     * returns the packet ids of those, by payload. The completed ones move the packet ids on, so that the unanswered
+     * ones do not have the ids a new connection would take first.
+     */
+    private Map<String, Integer> sendUnanswered(Mqtt5BlockingClient pub, RawMqttClient sub, int qos, int completed,
+            List<String> unanswered) throws Exception {
+        for (int i = 0; i < completed; i++) {
+            publishOut(pub, qos, "done" + i);
+            RawMqttClient.Packet done = sub.read();
+            assertThat(done.payload(true)).isEqualTo("done" + i);
+            if (qos == 1) {
+                sub.reply(PUBACK, done.publishId());
+            } else {
+                sub.reply(PUBREC, done.publishId());
+                expectReply(sub, PUBREL, done.publishId(), 0);
+                sub.reply(PUBCOMP, done.publishId());
+            }
+        }
+        Map<String, Integer> ids = new HashMap<>();
+        for (String payload : unanswered) {
+            publishOut(pub, qos, payload);
+            RawMqttClient.Packet sent = sub.read();
+            assertThat(sent.payload(true)).isEqualTo(payload);
+            assertThat(sent.dup()).isFalse();
+            ids.put(payload, sent.publishId());
+        }
+        return ids;
+    }
+
+    private void publishOut(Mqtt5BlockingClient pub, int qos, String payload) {
+        pub.publishWith().topic("out/x").qos(MqttQos.fromCode(qos)).payload(payload.getBytes(StandardCharsets.UTF_8))
+                .send();
+    }
+
+    @Test
+    void unansweredMessagesKeepTheirPacketIdsThroughAConnectionThatEndsBeforeResendingThem() throws Exception {
+        Mqtt5BlockingClient pub = mqtt.v5("pub");
+        for (int qos = 1; qos <= 2; qos++) {
+            String clientId = "keeps-ids-" + qos;
+            List<String> payloads = List.of("a" + qos, "b" + qos, "c" + qos);
+            Map<String, Integer> ids;
+            try (RawMqttClient sub = rawSubscriber(clientId, true)) {
+                ids = sendUnanswered(pub, sub, qos, 2, payloads);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> !mqtt.broker().mqtt().connected(clientId));
+            // A Receive Maximum of 1: only the first comes again, and the connection ends before the others do.
+            try (RawMqttClient sub = RawMqttClient.connect(mqtt.port(), clientId, true, false, 300, 1)) {
+                RawMqttClient.Packet first = sub.read();
+                assertThat(first.payload(true)).isEqualTo(payloads.get(0));
+                assertThat(first.dup()).isTrue();
+                assertThat(first.publishId()).isEqualTo(ids.get(payloads.get(0)));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> !mqtt.broker().mqtt().connected(clientId));
+            try (RawMqttClient sub = rawSubscriber(clientId, false)) {
+                for (String payload : payloads) {
+                    RawMqttClient.Packet again = sub.read();
+                    assertThat(again.payload(true)).isEqualTo(payload);
+                    assertThat(again.dup()).isTrue();
+                    assertThat(again.publishId()).as(payload + " at QoS " + qos).isEqualTo(ids.get(payload));
+                }
+            }
+        }
+        pub.disconnect();
+    }
+
+    @Test
+    void retainedQos1And2PublishesNotYetAnsweredAreResentWithDupAndTheirPacketIds() throws Exception {
+        Mqtt5BlockingClient pub = mqtt.v5("pub");
+        pub.publishWith().topic("out/kept1").qos(MqttQos.AT_LEAST_ONCE).retain(true)
+                .payload("r1".getBytes(StandardCharsets.UTF_8)).send();
+        pub.publishWith().topic("out/kept2").qos(MqttQos.EXACTLY_ONCE).retain(true)
+                .payload("r2".getBytes(StandardCharsets.UTF_8)).send();
+        Map<String, RawMqttClient.Packet> sent = new HashMap<>();
+        try (RawMqttClient sub = rawSubscriber("retained-sub", true)) { // the retained messages follow the SUBACK
+            for (int i = 0; i < 2; i++) {
+                RawMqttClient.Packet retained = sub.read();
+                assertThat(retained.type()).isEqualTo(RawMqttClient.PUBLISH);
+                assertThat(retained.flags() & 1).as("retain").isEqualTo(1);
+                sent.put(retained.payload(true), retained);
+            }
+        } // neither answered
+        assertThat(sent.get("r1").qos()).isEqualTo(1);
+        assertThat(sent.get("r2").qos()).isEqualTo(2);
+        try (RawMqttClient sub = rawSubscriber("retained-sub", false)) {
+            for (int i = 0; i < 2; i++) {
+                RawMqttClient.Packet again = sub.read();
+                RawMqttClient.Packet first = sent.get(again.payload(true));
+                assertThat(first).as(again.payload(true)).isNotNull();
+                assertThat(again.dup()).isTrue();
+                assertThat(again.qos()).isEqualTo(first.qos());
+                assertThat(again.flags() & 1).as("retain").isEqualTo(1);
+                assertThat(again.publishId()).isEqualTo(first.publishId());
+            }
+            sub.reply(PUBACK, sent.get("r1").publishId());
+            sub.reply(PUBREC, sent.get("r2").publishId());
+            expectReply(sub, PUBREL, sent.get("r2").publishId(), 0);
+            sub.reply(PUBCOMP, sent.get("r2").publishId());
+        }
+        try (RawMqttClient sub = rawSubscriber("retained-sub", false)) { // answered: not sent again
+            publishOut(pub, "marker");
+            expectPublish(sub, "marker", false);
         }
         pub.disconnect();
     }

@@ -17,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
@@ -239,6 +241,56 @@ class MqttRestartTest {
     }
 
     @Test
+    void unansweredQos2PublishesKeepTheirPacketIdsThroughARestartAndAConnectionThatResendsOnlyOne()
+            throws Exception {
+        mqtt = MqttBrokerUnderTest.startDurable(dataDir);
+        List<String> payloads = List.of("first", "second", "third");
+        Map<String, Integer> ids = new HashMap<>();
+        try (RawMqttClient sub = RawMqttClient.connect(mqtt.port(), "keeps", true, true, 300, 0)) {
+            assertThat(sub.subscribeAndWait(1, "keeps/#", 2)).isEqualTo(2);
+            Mqtt5BlockingClient pub = publisher();
+            for (int i = 1; i <= 2; i++) { // Completed, so that the next ids are not the ones a new connection takes.
+                publish(pub, "keeps/x", 2, false, "done " + i);
+                assertThat(drain(sub, 1)).containsExactly("done " + i);
+            }
+            for (String payload : payloads) {
+                publish(pub, "keeps/x", 2, false, payload);
+                RawMqttClient.Packet publish = nextPublish(sub);
+                assertThat(publish.payload(true)).isEqualTo(payload);
+                ids.put(payload, publish.publishId());
+            }
+            pub.disconnect();
+        } // Never answered.
+
+        restart();
+
+        // A Receive Maximum of 1: only the first comes again before this connection ends too.
+        try (RawMqttClient sub = RawMqttClient.connect(mqtt.port(), "keeps", true, false, 300, 1)) {
+            RawMqttClient.Packet again = nextPublish(sub);
+            assertThat(again.payload(true)).isEqualTo("first");
+            assertThat(again.publishId()).isEqualTo(ids.get("first"));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !mqtt.broker().mqtt().connected("keeps"));
+        try (RawMqttClient sub = RawMqttClient.connect(mqtt.port(), "keeps", true, false, 300, 0)) {
+            for (String payload : payloads) {
+                RawMqttClient.Packet again = nextPublish(sub);
+                assertThat(again.payload(true)).isEqualTo(payload);
+                assertThat(again.dup()).isTrue();
+                assertThat(again.publishId()).as(payload).isEqualTo(ids.get(payload));
+            }
+            for (String payload : payloads) { // Answered once all came, so that no PUBREL comes between them.
+                sub.reply(PUBREC, ids.get(payload));
+            }
+            for (int i = 0; i < payloads.size(); i++) {
+                RawMqttClient.Packet release = sub.read();
+                assertThat(release.type()).isEqualTo(PUBREL);
+                sub.reply(PUBCOMP, release.packetId());
+            }
+            expectNothingBeforeMarker(sub, "keeps/marker");
+        }
+    }
+
+    @Test
     void aSharedSubscriptionOfAPersistentSessionComesBackWithItsMessages() throws Exception {
         mqtt = MqttBrokerUnderTest.startDurable(dataDir);
         try (RawMqttClient member = RawMqttClient.connect(mqtt.port(), "member", true, true, 300, 0)) {
@@ -253,6 +305,65 @@ class MqttRestartTest {
         assertThat(mqtt.broker().mqtt().sharedGroups()).isEqualTo(1);
         try (RawMqttClient member = RawMqttClient.connect(mqtt.port(), "member", true, false, 300, 0)) {
             assertThat(drain(member, 1)).containsExactly("job one");
+        }
+    }
+
+    @Test
+    void aHeldSharedSubscriptionQos2MessageIsResentOnceAfterARestart() throws Exception {
+        mqtt = MqttBrokerUnderTest.startDurable(dataDir);
+        RawMqttClient.Packet sent;
+        try (RawMqttClient member = RawMqttClient.connect(mqtt.port(), "holder", true, true, 300, 0)) {
+            assertThat(member.subscribeAndWait(1, "$share/g/held/#", 2, 4)).isEqualTo(2);
+            Mqtt5BlockingClient pub = publisher();
+            pub.publishWith().topic("held/x").qos(MqttQos.EXACTLY_ONCE).messageExpiryInterval(600)
+                    .payload("kept for the member".getBytes(StandardCharsets.UTF_8)).send();
+            pub.disconnect();
+            sent = nextPublish(member); // never answered: the session holds it when the connection ends
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !mqtt.broker().mqtt().connected("holder"));
+
+        restart();
+
+        try (RawMqttClient member = RawMqttClient.connect(mqtt.port(), "holder", true, false, 300, 0)) {
+            RawMqttClient.Packet again = nextPublish(member);
+            assertThat(again.payload(true)).isEqualTo("kept for the member");
+            assertThat(again.dup()).isTrue();
+            assertThat(again.publishId()).isEqualTo(sent.publishId());
+            assertThat(again.subscriptionIds()).containsExactly(4);
+            assertThat(again.messageExpiry()).isBetween(1L, 600L);
+            member.reply(PUBREC, again.publishId());
+            RawMqttClient.Packet release = member.read();
+            assertThat(release.type()).isEqualTo(PUBREL);
+            member.reply(PUBCOMP, again.publishId());
+            expectNothingBeforeMarker(member, "held/marker"); // not delivered from the group's queue as well
+        }
+        restart(); // Completed: nothing is re-sent any more.
+        try (RawMqttClient member = RawMqttClient.connect(mqtt.port(), "holder", true, false, 300, 0)) {
+            expectNothingBeforeMarker(member, "held/marker");
+        }
+    }
+
+    @Test
+    void aSessionThatATakeoverGaveAnExpiryIntervalKeepsItsQueuedMessagesThroughARestart() throws Exception {
+        mqtt = MqttBrokerUnderTest.startDurable(dataDir);
+        try (RawMqttClient first = RawMqttClient.connect(mqtt.port(), "grows", true, true, 0, 0)) {
+            assertThat(first.subscribeAndWait(1, "grows/#", 1)).isEqualTo(1); // a session that ends with it
+            try (RawMqttClient second = RawMqttClient.connect(mqtt.port(), "grows", true, false, 300, 0)) {
+                assertThat(second.sessionPresent()).isTrue(); // taken over, now with an expiry interval
+            }
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !mqtt.broker().mqtt().connected("grows"));
+        Mqtt5BlockingClient pub = publisher();
+        publish(pub, "grows/x", 1, false, "queued 1");
+        publish(pub, "grows/x", 1, false, "queued 2");
+        pub.disconnect();
+
+        restart();
+
+        try (RawMqttClient sub = RawMqttClient.connect(mqtt.port(), "grows", true, false, 300, 0)) {
+            assertThat(sub.sessionPresent()).isTrue();
+            assertThat(drain(sub, 2)).containsExactly("queued 1", "queued 2");
+            expectNothingBeforeMarker(sub, "grows/marker"); // and its subscription is bound after the restart
         }
     }
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -178,6 +179,82 @@ class MqttSharedSubscriptionTest {
         assertThat(all).containsExactlyInAnyOrder("m0", "m1", "later");
         assertThat(payloads(b)).doesNotContain(kept.payload(true)).hasSize(2);
         memberB.disconnect();
+        pub.disconnect();
+    }
+
+    @Test
+    void aHeldQos2MessageIsResentWithItsSubscriptionIdentifierAndTheExpiryThatRemains() throws Exception {
+        Mqtt5BlockingClient pub = mqtt.v5("pub");
+        RawMqttClient.Packet sent;
+        try (RawMqttClient member = RawMqttClient.connect(mqtt.port(), "a", true, true, 300, 0)) {
+            assertThat(member.subscribeAndWait(1, "$share/g/t/#", 2, 9)).isEqualTo(2);
+            pub.publishWith().topic("t/1").qos(MqttQos.EXACTLY_ONCE).messageExpiryInterval(600)
+                    .payload(bytes("expiring")).send();
+            sent = member.read(); // never answered: held for the session
+            assertThat(sent.subscriptionIds()).containsExactly(9);
+            assertThat(sent.messageExpiry()).isBetween(1L, 600L);
+        }
+        await().until(() -> !mqtt.broker().mqtt().connected("a"));
+        try (RawMqttClient member = RawMqttClient.connect(mqtt.port(), "a", true, false, 300, 0)) {
+            RawMqttClient.Packet again = member.read();
+            assertThat(again.dup()).isTrue();
+            assertThat(again.publishId()).isEqualTo(sent.publishId());
+            assertThat(again.subscriptionIds()).containsExactly(9);
+            assertThat(again.messageExpiry()).isBetween(1L, sent.messageExpiry());
+        }
+        pub.disconnect();
+    }
+
+    @Test
+    void aHeldQos2MessageThatExpiredIsNotResent() throws Exception {
+        Mqtt5BlockingClient pub = mqtt.v5("pub");
+        try (RawMqttClient member = RawMqttClient.connect(mqtt.port(), "a", true, true, 300, 0)) {
+            assertThat(member.subscribeAndWait(1, "$share/g/t/#", 2)).isEqualTo(2);
+            pub.publishWith().topic("t/1").qos(MqttQos.EXACTLY_ONCE).messageExpiryInterval(1)
+                    .payload(bytes("short-lived")).send();
+            assertThat(member.read().payload(true)).isEqualTo("short-lived"); // never answered: held
+        }
+        long published = System.currentTimeMillis(); // after the publish was acknowledged, so after its enqueue
+        await().until(() -> !mqtt.broker().mqtt().connected("a"));
+        // A message has expired once more than its interval (1 s) has passed.
+        await().atMost(Duration.ofSeconds(5)).until(() -> System.currentTimeMillis() > published + 1_000);
+        try (RawMqttClient member = RawMqttClient.connect(mqtt.port(), "a", true, false, 300, 0)) {
+            pub.publishWith().topic("t/marker").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("marker")).send();
+            RawMqttClient.Packet first = member.read();
+            assertThat(first.payload(true)).isEqualTo("marker"); // the expired held message did not come first
+            assertThat(first.dup()).isFalse();
+        }
+        pub.disconnect();
+    }
+
+    @Test
+    void heldQos2MessagesWaitingForRoomWhenTheirConnectionEndsAreHeldAgain() throws Exception {
+        Mqtt5BlockingClient pub = mqtt.v5("pub");
+        List<RawMqttClient.Packet> sent = new ArrayList<>();
+        try (RawMqttClient member = RawMqttClient.connect(mqtt.port(), "a", true, true, 300, 0)) {
+            assertThat(member.subscribeAndWait(1, "$share/g/t/#", 2)).isEqualTo(2);
+            for (String item : numbered("m", 2)) {
+                pub.publishWith().topic("t/1").qos(MqttQos.EXACTLY_ONCE).payload(bytes(item)).send();
+                sent.add(member.read()); // never answered: both held
+            }
+        }
+        await().until(() -> !mqtt.broker().mqtt().connected("a"));
+        // A Receive Maximum of 1: the first held message is re-sent, the second waits for room, and the connection
+        // ends before it has any.
+        try (RawMqttClient member = RawMqttClient.connect(mqtt.port(), "a", true, false, 300, 1)) {
+            assertThat(member.read().publishId()).isEqualTo(sent.get(0).publishId());
+        }
+        await().until(() -> !mqtt.broker().mqtt().connected("a"));
+        try (RawMqttClient member = RawMqttClient.connect(mqtt.port(), "a", true, false, 300, 0)) {
+            List<String> again = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                RawMqttClient.Packet resent = member.read();
+                assertThat(resent.dup()).isTrue();
+                again.add(resent.payload(true) + "#" + resent.publishId());
+            }
+            assertThat(again).containsExactlyInAnyOrderElementsOf(
+                    sent.stream().map(packet -> packet.payload(true) + "#" + packet.publishId()).toList());
+        }
         pub.disconnect();
     }
 

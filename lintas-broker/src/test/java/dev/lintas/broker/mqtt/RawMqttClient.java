@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * An MQTT client written as bytes on a socket, for the edge cases a real client library never produces: a PUBLISH
@@ -76,6 +78,71 @@ final class RawMqttClient implements AutoCloseable {
                 at += length;
             }
             return new String(body, at, body.length - at, StandardCharsets.UTF_8);
+        }
+
+        /** The Message Expiry Interval of a v5 QoS 1 or 2 PUBLISH, or -1 when it has none. */
+        long messageExpiry() {
+            List<long[]> found = properties(0x02);
+            return found.isEmpty() ? -1 : found.get(0)[1];
+        }
+
+        /** The Subscription Identifiers of a v5 QoS 1 or 2 PUBLISH. */
+        List<Integer> subscriptionIds() {
+            return properties(0x0B).stream().map(property -> (int) property[1]).toList();
+        }
+
+        /** The numeric properties with {@code id} of a v5 QoS 1 or 2 PUBLISH, as (id, value) pairs. */
+        private List<long[]> properties(int id) {
+            int[] at = {2 + ((body[0] & 0xFF) << 8 | body[1] & 0xFF) + 2};
+            int end = variableInt(at);
+            end += at[0];
+            List<long[]> found = new ArrayList<>();
+            while (at[0] < end) {
+                int property = body[at[0]++] & 0xFF;
+                long value = switch (property) {
+                    case 0x01 -> body[at[0]++] & 0xFF;
+                    case 0x02 -> {
+                        long seconds = 0;
+                        for (int i = 0; i < 4; i++) {
+                            seconds = seconds << 8 | body[at[0]++] & 0xFF;
+                        }
+                        yield seconds;
+                    }
+                    case 0x03, 0x08, 0x09 -> { // a string or binary data: skipped
+                        at[0] += 2 + ((body[at[0]] & 0xFF) << 8 | body[at[0] + 1] & 0xFF);
+                        yield -1;
+                    }
+                    case 0x0B -> variableInt(at);
+                    case 0x23 -> {
+                        at[0] += 2;
+                        yield (body[at[0] - 2] & 0xFF) << 8 | body[at[0] - 1] & 0xFF;
+                    }
+                    case 0x26 -> { // a user property: two strings, skipped
+                        for (int i = 0; i < 2; i++) {
+                            at[0] += 2 + ((body[at[0]] & 0xFF) << 8 | body[at[0] + 1] & 0xFF);
+                        }
+                        yield -1;
+                    }
+                    default -> throw new IllegalStateException("unexpected PUBLISH property " + property);
+                };
+                if (property == id) {
+                    found.add(new long[] {property, value});
+                }
+            }
+            return found;
+        }
+
+        /** Reads a Variable Byte Integer at {@code at[0]}, moving it on. */
+        private int variableInt(int[] at) {
+            int value = 0;
+            int shift = 0;
+            int b;
+            do {
+                b = body[at[0]++] & 0xFF;
+                value |= (b & 0x7F) << shift;
+                shift += 7;
+            } while ((b & 0x80) != 0);
+            return value;
         }
     }
 
@@ -166,9 +233,33 @@ final class RawMqttClient implements AutoCloseable {
         send(0x82, body.toByteArray());
     }
 
+    /** A v5 SUBSCRIBE of one filter with a Subscription Identifier. */
+    void subscribe(int packetId, String filter, int qos, int subscriptionId) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        writeShort(body, packetId);
+        ByteArrayOutputStream properties = new ByteArrayOutputStream();
+        properties.write(0x0B);
+        writeLength(properties, subscriptionId);
+        writeLength(body, properties.size());
+        properties.writeTo(body);
+        writeString(body, filter);
+        body.write(qos);
+        send(0x82, body.toByteArray());
+    }
+
     /** Subscribes to one filter and returns the SUBACK's return code: the QoS granted, or a failure code. */
     int subscribeAndWait(int packetId, String filter, int qos) throws IOException {
         subscribe(packetId, filter, qos);
+        return subAck();
+    }
+
+    /** A v5 subscribe with a Subscription Identifier; returns the SUBACK's reason code. */
+    int subscribeAndWait(int packetId, String filter, int qos, int subscriptionId) throws IOException {
+        subscribe(packetId, filter, qos, subscriptionId);
+        return subAck();
+    }
+
+    private int subAck() throws IOException {
         Packet subAck = read();
         if (subAck.type() != SUBACK) {
             throw new IOException("expected SUBACK, got packet type " + subAck.type());

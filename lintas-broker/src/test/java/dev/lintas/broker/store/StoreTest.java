@@ -9,6 +9,7 @@ import dev.lintas.broker.core.Delivery;
 import dev.lintas.broker.core.DurablePublish;
 import dev.lintas.broker.core.ExchangeSpec;
 import dev.lintas.broker.core.ExchangeType;
+import dev.lintas.broker.core.HeldPublish;
 import dev.lintas.broker.core.Message;
 import dev.lintas.broker.core.QueueJournal;
 import dev.lintas.broker.core.QueueSpec;
@@ -282,6 +283,59 @@ class StoreTest {
         SessionRegistry<String> again = new SessionRegistry<>(clock::get, "mqtt.", store);
         store.recovery().restoreSessions(again);
         assertThat(again.find("exact").orElseThrow().awaitingRelease()).isEmpty();
+    }
+
+    @Test
+    void aHeldPublishSurvivesWholeAndIsNotAlsoRestoredToTheQueueItLeft() throws Exception {
+        start();
+        SessionRegistry<String> sessions = new SessionRegistry<>(clock::get, "mqtt.", store);
+        sessions.connect("member", "connection-1", false, SessionRegistry.NEVER);
+        host.declareQueue(QueueSpec.named("group").asDurable(), null);
+        Message message = persistent("", "group", "held");
+        publishAndWait(message);
+        Subscription consumer = host.queue("group", null).getter();
+        Delivery sent = consumer.get(false).orElseThrow();
+        // The session holds it; the crash comes before its delivery is acknowledged to the group's queue.
+        store.publishHeld(new HeldPublish("member", 9, 2, "group/t", false, Long.MAX_VALUE, List.of(3),
+                sent.message()));
+        host.durableSince(0).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        restart();
+
+        assertThat(drain("group")).as("the session's now, not the queue's").isEmpty();
+        HeldPublish held = store.recovery().heldPublishes().get("member").getFirst();
+        assertThat(held.packetId()).isEqualTo(9);
+        assertThat(held.subscriptionIds()).containsExactly(3);
+        assertThat(new String(held.message().payload(), StandardCharsets.UTF_8)).isEqualTo("held");
+        assertThat(held.message().id()).isEqualTo(message.id());
+        assertThat(host.message("", "x").build().id()).isGreaterThan(message.id());
+        store.qos2Sent("member", 9); // the client's PUBREC supersedes it
+        host.durableSince(0).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        restart();
+
+        assertThat(drain("group")).isEmpty();
+        assertThat(store.recovery().heldPublishes()).isEmpty();
+        assertThat(store.recovery().awaitingComplete()).containsEntry("member", List.of(9));
+    }
+
+    @Test
+    void aQueueMadeDurableKeepsItsBindingsAndWhatEntersItFromThenOn() throws Exception {
+        start();
+        host.declareQueue(QueueSpec.named("grows"), null);
+        host.bind(Binding.of("amq.topic", "grows", "t.#").asDollarProtected(), null);
+        publishAndWait(persistent("amq.topic", "t.a", "before"));
+        host.makeDurable("grows");
+        host.makeDurable("grows"); // once is enough
+        publishAndWait(persistent("amq.topic", "t.a", "after"));
+
+        restart();
+
+        assertThat(host.queue("grows", null).spec().durable()).isTrue();
+        assertThat(host.bindings("amq.topic")).containsExactly(
+                Binding.of("amq.topic", "grows", "t.#").asDollarProtected());
+        assertThat(drain("grows")).extracting(StoreTest::text).containsExactly("after");
+        assertThatThrownBy(() -> host.makeDurable("missing")).isInstanceOf(BrokerException.class);
     }
 
     @Test

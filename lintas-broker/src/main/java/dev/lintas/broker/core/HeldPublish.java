@@ -1,0 +1,29 @@
+package dev.lintas.broker.core;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An outgoing MQTT PUBLISH that a session holds for its client's next connection, as the durable store keeps it: one
+ * that was sent, not answered when the connection ended, and has no queue to go back to (a shared subscription's QoS
+ * 2 message, which must not go to another member, or a retained one). Its re-send keeps the packet id.
+ *
+ * @param clientId the client it is held for
+ * @param packetId the packet id it was sent with
+ * @param qos its QoS, 1 or 2
+ * @param topic the MQTT topic name it was sent to
+ * @param retain the retain flag it was sent with
+ * @param expiresAtMillis when the message expires, in milliseconds of the host's clock, or {@link Long#MAX_VALUE}
+ * @param subscriptionIds the MQTT 5 subscription identifiers it was sent with
+ * @param message the message, whole: it is in no queue any more
+ */
+public record HeldPublish(String clientId, int packetId, int qos, String topic, boolean retain, long expiresAtMillis,
+        List<Integer> subscriptionIds, Message message) {
+
+    public HeldPublish {
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(message, "message");
+        subscriptionIds = List.copyOf(subscriptionIds);
+    }
+}

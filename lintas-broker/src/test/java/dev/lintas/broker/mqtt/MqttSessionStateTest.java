@@ -1,0 +1,92 @@
+package dev.lintas.broker.mqtt;
+
+import dev.lintas.broker.core.Message;
+import dev.lintas.broker.core.Persistence;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The packet ids a session keeps for its re-sends: how long each is kept, and what the store is told. */
+class MqttSessionStateTest {
+
+    /** The outgoing QoS 2 ids the store was told to forget. */
+    private final List<Integer> completed = new ArrayList<>();
+    private final MqttSessionState state = new MqttSessionState("client", new Persistence() {
+        @Override
+        public void qos2Completed(String clientId, int packetId) {
+            completed.add(packetId);
+        }
+    });
+
+    private static Message message(long id) {
+        return Message.builder(id, MqttBroker.EXCHANGE, "t").payload(new byte[0]).persistent(true).build();
+    }
+
+    private static MqttInFlight.Outgoing outgoing(int packetId, Message message) {
+        return new MqttInFlight.Outgoing(packetId, 2, 1, null, "t", false, message, Long.MAX_VALUE, List.of());
+    }
+
+    @Test
+    void anIdIsKeptThroughConnectionsThatDoNotResendItUntilItsMessageLeavesTheQueue() {
+        Message kept = message(10);
+        state.sent(5, kept);
+        state.unanswered(List.of(outgoing(5, kept)));
+        state.unanswered(List.of()); // a connection that ended before the queue re-sent it
+        state.unanswered(List.of());
+        assertThat(state.resendId(10)).isEqualTo(5);
+        assertThat(state.reserves(5)).isTrue();
+        assertThat(completed).isEmpty(); // the store keeps it too, for a restart
+
+        state.leftQueue(10); // expired, say, before anyone re-sent it
+        assertThat(state.resendId(10)).isEqualTo(-1);
+        assertThat(state.reserves(5)).isFalse();
+        assertThat(completed).containsExactly(5);
+        state.leftQueue(10);
+        assertThat(completed).containsExactly(5);
+    }
+
+    @Test
+    void anIdAwaitingPubcompStaysWhenItsMessageLeavesTheQueue() {
+        Message answered = message(11);
+        state.sent(6, answered);
+        state.unanswered(List.of(outgoing(6, answered)));
+        state.awaitComplete(6); // the re-send got its PUBREC: the delivery is acknowledged next
+        state.leftQueue(11);
+        assertThat(state.reserves(6)).isTrue();
+        assertThat(completed).isEmpty();
+        assertThat(state.completed(6)).isTrue();
+        assertThat(completed).containsExactly(6);
+    }
+
+    @Test
+    void aMessageSentAgainWithAnotherIdKeepsOnlyTheLastOne() {
+        Message message = message(12);
+        state.unanswered(List.of(outgoing(7, message)));
+        state.unanswered(List.of(outgoing(8, message)));
+        assertThat(state.resendId(12)).isEqualTo(8);
+        assertThat(state.reserves(7)).isFalse();
+        assertThat(state.reserves(8)).isTrue();
+    }
+
+    @Test
+    void aConnectionThatTakesTheSessionOverNeverGivesANewPublishAnIdTheGoingOneMayHold() {
+        MqttOutgoing going = new MqttOutgoing(state, 10);
+        MqttOutgoing taking = new MqttOutgoing(state, 10);
+        int sharedQos2 = going.inFlight().nextPacketId(); // a shared subscription's QoS 2 message, not answered
+        going.inFlight().add(new MqttInFlight.Outgoing(sharedQos2, 2, -1, null, "t", false, message(20),
+                Long.MAX_VALUE, List.of()));
+        int fresh = taking.inFlight().nextPacketId(); // the new connection sends before the going one has ended
+        assertThat(fresh).isNotEqualTo(sharedQos2);
+
+        going.connectionEnded(null); // held for the session, with its id
+        assertThat(state.heldCount()).isEqualTo(1);
+        assertThat(taking.inFlight().nextPacketId()).isNotIn(sharedQos2, fresh);
+        List<MqttInFlight.Outgoing> held = state.takeHeld();
+        assertThat(held).extracting(MqttInFlight.Outgoing::packetId).containsExactly(sharedQos2);
+        assertThat(taking.inFlight().take(sharedQos2)).as("free for the re-send at once").isTrue();
+        assertThat(taking.inFlight().take(sharedQos2)).as("but only once").isFalse();
+    }
+}
