@@ -25,6 +25,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,12 +51,22 @@ class MqttCrashTest {
     /** Every QoS 2 message the subscriber received, over all rounds. */
     private final Set<String> qos2Received = new HashSet<>();
 
+    /** The child broker running now, killed after the test whatever happened, so that none outlives it. */
+    private Child child;
+
+    @AfterEach
+    void killChild() {
+        if (child != null && child.alive()) {
+            child.kill();
+        }
+    }
+
     @Test
     void everyAcknowledgedMessageSurvivesKillNineAndQos2ComesOnce() throws Exception {
         Random random = new Random();
         long seed = random.nextLong();
         random.setSeed(seed);
-        Child child = Child.start(dataDir);
+        child = Child.start(dataDir);
         try (RawMqttClient sub = RawMqttClient.connect(child.port, SUBSCRIBER, true, true, 3600, 0)) {
             assertThat(sub.subscribeAndWait(1, "crash/#", 2)).isEqualTo(2);
         }
@@ -69,11 +80,7 @@ class MqttCrashTest {
             assertThat(acked).as("%s: the broker died before it was killed", where).isPositive();
         }
         child = Child.start(dataDir);
-        try {
-            drainAndCheck(child.port, "seed " + seed + ", after the last round");
-        } finally {
-            child.kill();
-        }
+        drainAndCheck(child.port, "seed " + seed + ", after the last round");
     }
 
     /**
