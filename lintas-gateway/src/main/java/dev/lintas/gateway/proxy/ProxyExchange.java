@@ -1,8 +1,5 @@
 package dev.lintas.gateway.proxy;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,10 +86,8 @@ final class ProxyExchange {
     /** Whether the whole request has been sent on the current connection. */
     private boolean requestSent;
 
-    // The attempts.
-    private final List<Server> tried = new ArrayList<>(2);
-    private int attempts;
-    private boolean freshRetried;
+    // The attempts, made once the route is known.
+    private Attempts attempts;
     private Server server;
     private UpstreamHandler conn;
     /** Whether {@link #server} counts this exchange among its requests in flight. */
@@ -142,27 +137,12 @@ final class ProxyExchange {
     // Phase 1: request filter, and phase 2: choose a peer.
 
     void start() {
-        if (downstreamVersion.majorVersion() != 1) {
-            refuse(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "only HTTP/1.0 and HTTP/1.1 are served here\n");
+        RequestTarget.Refusal refusal = RequestTarget.check(request, context.listener().maxBodySize());
+        if (refusal != null) {
+            refuse(refusal.status(), refusal.text());
             return;
         }
-        String hostHeader = request.headers().get(HttpHeaderNames.HOST);
-        if (!RequestTarget.validHost(hostHeader)) {
-            refuse(HttpResponseStatus.BAD_REQUEST, "the Host header is not a valid host[:port]\n");
-            return;
-        }
-        String host = RequestTarget.host(target, hostHeader);
-        int hosts = request.headers().getAll(HttpHeaderNames.HOST).size();
-        if (hosts > 1 || (hosts == 0 && downstreamVersion.equals(HttpVersion.HTTP_1_1))) {
-            refuse(HttpResponseStatus.BAD_REQUEST, "HTTP/1.1 requests need exactly one Host header\n");
-            return;
-        }
-        long contentLength = HttpUtil.getContentLength(request, -1L);
-        if (contentLength > context.listener().maxBodySize()) {
-            refuse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body is larger than "
-                    + context.listener().maxBodySize() + " bytes\n");
-            return;
-        }
+        String host = RequestTarget.host(target, request.headers().get(HttpHeaderNames.HOST));
         String uri = RequestTarget.originForm(target);
         if (!uri.equals(target)) {
             // The target's authority wins over Host (RFC 9112 section 3.2.2); the upstream sees what routing saw.
@@ -180,7 +160,8 @@ final class ProxyExchange {
         }
         upstream = route.upstream();
         Forwarding.toUpstream(request, client, "http", upgrade);
-        Server first = upstream.choose(client.hash(), tried, System.nanoTime());
+        attempts = new Attempts(upstream, client.hash(), startNanos);
+        Server first = attempts.choose(System.nanoTime());
         if (first == null) {
             respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no server of upstream '" + upstream.name()
                     + "' is available; try again shortly\n");
@@ -200,10 +181,7 @@ final class ProxyExchange {
     private void attempt(Server target, boolean fresh) {
         state = State.CONNECTING;
         server = target;
-        attempts++;
-        if (!tried.contains(target)) {
-            tried.add(target);
-        }
+        attempts.started(target);
         target.requestStarted();
         attemptActive = true;
         long now = System.nanoTime();
@@ -408,9 +386,10 @@ final class ProxyExchange {
             startTunnel(response);
             return false;
         }
-        if ((code == 502 || code == 503) && requestComplete && mayRetry(ProxyFailure.UPSTREAM_UNAVAILABLE)) {
+        if ((code == 502 || code == 503) && requestComplete) {
             // Only worth dropping this answer if another server can give a better one; else it goes through.
-            Server next = upstream.choose(client.hash(), tried, System.nanoTime());
+            Server next = attempts.next(ProxyFailure.UPSTREAM_UNAVAILABLE, anySent, body.replayable(),
+                    System.nanoTime());
             if (next != null) {
                 Server failedServer = server;
                 dropConnection();
@@ -523,17 +502,6 @@ final class ProxyExchange {
     // ---------------------------------------------------------------------------------------------------------
     // Failures and retries.
 
-    private boolean mayRetry(ProxyFailure failure) {
-        if (!failure.retryable() || attempts > upstream.config().retries()) {
-            return false;
-        }
-        if (System.nanoTime() - startNanos > upstream.config().totalTimeout().toNanos()) {
-            return false;
-        }
-        // Once any byte is out, only an idempotent request whose sent body is still held may be sent again.
-        return !anySent || body.replayable();
-    }
-
     void failed(UpstreamHandler from, ProxyFailure failure, String why) {
         if (from != conn || state.isOver()) {
             return;
@@ -546,15 +514,14 @@ final class ProxyExchange {
             abandon("upstream " + failedServer.label() + " failed mid-response: " + why);
             return;
         }
-        if (failure == ProxyFailure.UPSTREAM_RESET && wasReused && !freshRetried && mayRetry(failure)) {
+        long now = System.nanoTime();
+        if (attempts.freshRetry(failure, wasReused, anySent, body.replayable(), now)) {
             // A pooled connection that the server closed while it sat idle: not the server's fault.
-            freshRetried = true;
             upstream.countRetry(false);
-            attempts--;
             attempt(failedServer, true);
             return;
         }
-        Server next = mayRetry(failure) ? upstream.choose(client.hash(), tried, System.nanoTime()) : null;
+        Server next = attempts.next(failure, anySent, body.replayable(), now);
         if (next != null) {
             moveOn(failedServer, failure, why, next);
             return;

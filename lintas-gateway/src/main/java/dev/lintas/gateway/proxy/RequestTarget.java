@@ -2,10 +2,48 @@ package dev.lintas.gateway.proxy;
 
 import java.util.Locale;
 
-/** What routing needs from a request line and Host header: the host, the path, and origin form. Stateless. */
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+
+/**
+ * What routing needs from a request line and Host header: the host, the path, and origin form; and the checks a
+ * request head must pass before it is routed. Stateless.
+ */
 final class RequestTarget {
 
+    /** Why a request is refused before routing: the status, and the short text the client gets. */
+    record Refusal(HttpResponseStatus status, String text) {
+    }
+
     private RequestTarget() {
+    }
+
+    /**
+     * The refusal a request head earns before routing, or null when it may go on: an HTTP version other than 1.x,
+     * a Host that is not a valid host[:port], other than exactly one Host in HTTP/1.1 (at most one in 1.0), or a
+     * Content-Length over {@code maxBodySize}.
+     */
+    static Refusal check(HttpRequest request, long maxBodySize) {
+        HttpVersion version = request.protocolVersion();
+        if (version.majorVersion() != 1) {
+            return new Refusal(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
+                    "only HTTP/1.0 and HTTP/1.1 are served here\n");
+        }
+        if (!validHost(request.headers().get(HttpHeaderNames.HOST))) {
+            return new Refusal(HttpResponseStatus.BAD_REQUEST, "the Host header is not a valid host[:port]\n");
+        }
+        int hosts = request.headers().getAll(HttpHeaderNames.HOST).size();
+        if (hosts > 1 || (hosts == 0 && version.equals(HttpVersion.HTTP_1_1))) {
+            return new Refusal(HttpResponseStatus.BAD_REQUEST, "HTTP/1.1 requests need exactly one Host header\n");
+        }
+        if (HttpUtil.getContentLength(request, -1L) > maxBodySize) {
+            return new Refusal(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "request body is larger than " + maxBodySize + " bytes\n");
+        }
+        return null;
     }
 
     /**
