@@ -25,8 +25,8 @@ import io.netty.handler.codec.mqtt.MqttVersion;
  *       level, and at level 5 the failure is answered with CONNACK 0x81.</li>
  * </ul>
  * Bytes pass on unchanged, each buffer once this guard has looked at all of it, so the decoder never decodes a
- * packet the guard has not checked (the bytes of a CONNECT with bad flags are held back until its protocol level is
- * known). At a violation, the bytes of the packets before it pass on, then a failed message carrying an
+ * packet the guard has not checked (the bytes of a CONNECT with bad flags are dropped, and it is refused once its
+ * protocol level is known). At a violation, the bytes of the packets before it pass on, then a failed message carrying an
  * {@link MqttBadInput}, which {@link MqttHandler} answers like a decoder failure; all that comes after is dropped. A
  * failed message for the first CONNECT, at level 5, has CONNECT's fixed header, and the guard records level 5 where
  * the decoder would have ({@link MqttBadInput#decoderVersion}), so that the answer is a v5 CONNACK. A packet that is
@@ -116,7 +116,7 @@ final class MqttFrameGuard extends ChannelInboundHandlerAdapter {
                 type = first >> 4;
                 flags = first & 0x0F;
                 connect = type == CONNECT && protocolLevel < 0;
-                badConnectFlags = connect && flags != 0; // Its bytes are held back from here on.
+                badConnectFlags = connect && flags != 0; // Its bytes never reach the decoder.
                 startField(State.LENGTH);
             } else if (state == State.LENGTH) {
                 int digit = in.getUnsignedByte(i++);
@@ -127,7 +127,8 @@ final class MqttFrameGuard extends ChannelInboundHandlerAdapter {
                     violation = badConnectFlags ? badConnectFlagsRefused() : null;
                 } else if ((digit & 0x80) != 0) {
                     state = State.LENGTH;
-                } else if (bytesRead > 1 && digit == 0) {
+                } else if (bytesRead > 1 && digit == 0 && protocolLevel == 5) {
+                    // [MQTT-1.5.5-1]; MQTT 3.1.1 has no such rule, and a CONNECT's level is not known yet.
                     violation = MqttBadInput.malformed("Remaining Length in more bytes than needed");
                 } else {
                     violation = startBody(value);
@@ -275,7 +276,7 @@ final class MqttFrameGuard extends ChannelInboundHandlerAdapter {
             }
         } else if (field == State.PROPERTIES || field == State.WILL_PROPERTIES) {
             properties.start(field == State.WILL_PROPERTIES ? "will of CONNECT"
-                    : MqttMessageType.valueOf(type).name());
+                    : MqttMessageType.valueOf(type).name(), remaining);
         }
         return null;
     }

@@ -11,8 +11,9 @@ import io.netty.buffer.ByteBuf;
  *       the User Property, and the Subscription Identifier, which only a server-to-client PUBLISH may repeat (a
  *       client may not send it in PUBLISH at all, and {@link MqttPropertyRules} refuses two in SUBSCRIBE).</li>
  *   <li>A property identifier in more than one byte (every identifier fits in one, so a longer one is either unknown
- *       or not in the fewest bytes, [MQTT-1.5.5-1]), a property length not in the fewest bytes, and a property whose
- *       value runs past the end of its section are malformed (0x81).</li>
+ *       or not in the fewest bytes, [MQTT-1.5.5-1]), a property length or a Subscription Identifier not in the fewest
+ *       bytes, a property length past the end of the packet, and a property whose value runs past the end of its
+ *       section are malformed (0x81).</li>
  * </ul>
  * An unknown identifier ends the scan: the decoder refuses it. Seen identifiers are a bitset (all are below 64), so a
  * section costs no allocation. Event loop only; one per guard, started again for each section.
@@ -52,6 +53,8 @@ final class PropertyScanner {
     private String where;
     /** Bytes of the section not seen yet. */
     private int left;
+    /** Bytes of the packet left when the section started. */
+    private int packetLeft;
     /** The multi-byte field being read: its value so far and how many of its bytes were read. */
     private int value;
     private int bytesRead;
@@ -63,12 +66,18 @@ final class PropertyScanner {
     private long seen;
     private MqttBadInput violation;
 
-    /** Starts on a new section, of {@code where} ("PUBLISH", "will of CONNECT"). */
-    void start(String where) {
+    /**
+     * Starts on a new section, of {@code where} ("PUBLISH", "will of CONNECT"), with {@code packetLeft} bytes left in
+     * its packet (its length included): a section that claims more is malformed.
+     */
+    void start(String where, int packetLeft) {
         this.where = where;
+        this.packetLeft = packetLeft;
         state = State.LENGTH;
         value = 0;
         bytesRead = 0;
+        skip = 0;
+        strings = 0;
         seen = 0;
         violation = null;
     }
@@ -113,7 +122,11 @@ final class PropertyScanner {
                 case ID -> identifier(b);
                 case VBI -> {
                     left--;
-                    if ((b & 0x80) == 0) {
+                    bytesRead++;
+                    if ((b & 0x80) == 0 && bytesRead > 1 && b == 0) {
+                        violation = MqttBadInput.malformed(String.format(
+                                "%s with property 0x%02X in more bytes than needed", where, id));
+                    } else if ((b & 0x80) == 0) {
                         valueRead();
                     } else if (left == 0) {
                         violation = overrun();
@@ -148,6 +161,9 @@ final class PropertyScanner {
             }
         } else if (bytesRead > 1 && b == 0) {
             violation = MqttBadInput.malformed(where + " with a property length in more bytes than needed");
+        } else if (value > packetLeft - bytesRead) {
+            violation = MqttBadInput.malformed(String.format("%s with a property length of %d, past the end of the"
+                    + " packet (%d bytes left)", where, value, packetLeft - bytesRead));
         } else {
             left = value;
             state = left == 0 ? State.DONE : State.ID;
@@ -174,7 +190,10 @@ final class PropertyScanner {
         seen |= bit;
         id = b;
         switch (kind) {
-            case VBI -> state = State.VBI;
+            case VBI -> {
+                bytesRead = 0;
+                state = State.VBI;
+            }
             case STRING, PAIR -> {
                 strings = kind == PAIR ? 1 : 0;
                 startString();

@@ -275,6 +275,36 @@ class MqttFrameGuardTest {
     }
 
     @Test
+    void in311ARemainingLengthInMoreBytesThanNeededIsAccepted() {
+        byte[] input = concat(CONNECT_V311, new byte[] {(byte) 0xC0, (byte) 0x80, 0x00}); // PINGREQ, length 0 in 2
+        Result result = feed(input, 1000);
+        assertThat(result.failed()).isNull();
+        assertThat(result.passed()).isEqualTo(input);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 1000})
+    void aPropertyLengthPastTheEndOfThePacketIsMalformed(int piece) {
+        // A PUBLISH whose property length says 20 with 3 bytes left; the PINGREQ after it is not read as properties.
+        byte[] publish = {0x30, 0x07, 0x00, 0x01, 0x74, 0x14, 0x01, 0x01, 0x00};
+        Result result = feed(concat(CONNECT_V5, publish, Packets.pingReq()), piece);
+        assertThat(result.cause()).hasMessageContaining("past the end of the packet");
+        assertThat(result.cause().reasonCode()).isEqualTo((byte) 0x81);
+        assertThat(result.passed()).startsWith(CONNECT_V5);
+        assertThat(result.passed().length).isLessThan(CONNECT_V5.length + publish.length);
+    }
+
+    @Test
+    void aSubscriptionIdentifierInMoreBytesThanNeededIsMalformed() {
+        // Subscription Identifier 1 written as 0x81 0x00 [MQTT-1.5.5-1].
+        byte[] subscribe = {(byte) 0x82, 0x0C, 0x00, 0x01, 0x03, 0x0B, (byte) 0x81, 0x00, 0x00, 0x03, 0x61, 0x2F,
+                0x62, 0x01};
+        Result result = feed(concat(CONNECT_V5, subscribe), 1000);
+        assertThat(result.cause()).hasMessageContaining("property 0x0B in more bytes than needed");
+        assertThat(result.cause().reasonCode()).isEqualTo((byte) 0x81);
+    }
+
+    @Test
     void anUnknownPropertyIsLeftToTheDecoder() {
         byte[] input = concat(CONNECT_V5, PacketBuilder.packet(RawPacket.PUBLISH, 0).string("t")
                 .raw((byte) 2, (byte) 0x7F, (byte) 0).build(), Packets.pingReq());
