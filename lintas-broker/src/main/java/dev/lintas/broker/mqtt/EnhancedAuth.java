@@ -45,7 +45,7 @@ final class EnhancedAuth {
     String violation(MqttMessage auth, boolean connected) {
         MqttReasonCodeAndPropertiesVariableHeader header = (MqttReasonCodeAndPropertiesVariableHeader) auth
                 .variableHeader();
-        Object method = value(header.properties(), MqttPropertyType.AUTHENTICATION_METHOD);
+        Object method = WireProperties.value(header.properties(), MqttPropertyType.AUTHENTICATION_METHOD);
         if (!authenticator.method().equals(method)) {
             return "AUTH with method " + method + ", not " + authenticator.method();
         }
@@ -59,7 +59,7 @@ final class EnhancedAuth {
     MqttAuthenticator.Step answer(MqttMessage auth, String clientId) {
         MqttReasonCodeAndPropertiesVariableHeader header = (MqttReasonCodeAndPropertiesVariableHeader) auth
                 .variableHeader();
-        byte[] data = (byte[]) value(header.properties(), MqttPropertyType.AUTHENTICATION_DATA);
+        byte[] data = (byte[]) WireProperties.value(header.properties(), MqttPropertyType.AUTHENTICATION_DATA);
         MqttAuthenticator.Round round = waiting;
         return remember(round != null ? round.answer(data) : authenticator.start(clientId, data));
     }
@@ -85,8 +85,4 @@ final class EnhancedAuth {
         return step;
     }
 
-    private static Object value(MqttProperties properties, MqttPropertyType type) {
-        MqttProperties.MqttProperty<?> property = properties.getProperty(type.value());
-        return property == null ? null : property.value();
-    }
 }

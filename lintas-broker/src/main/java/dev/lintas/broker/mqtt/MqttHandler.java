@@ -67,7 +67,6 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
 
     private static final Logger log = LoggerFactory.getLogger(MqttHandler.class);
     /** The v5 Receive Maximum a client that sends none has. */
-    private static final int DEFAULT_RECEIVE_MAXIMUM = 65_535;
 
     private final MqttBroker broker;
     private ChannelHandlerContext ctx;
@@ -211,8 +210,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
 
     private void disconnectReceived(MqttMessage msg) {
         if (msg.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader header) {
-            long seconds = intProperty(header.properties(), MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL,
-                    -1);
+            long seconds = WireProperties.unsigned(header.properties(),
+                    MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL, -1);
             if (seconds > 0 && expiryMillis == 0) {
                 close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR),
                         "DISCONNECT sets a session expiry interval after CONNECT set none");
@@ -270,7 +269,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                     MqttProperties.NO_PROPERTIES), "CONNECT refused: MQTT 3.1 is not supported");
             return;
         }
-        String method = version == MqttVersion.MQTT_5 ? (String) value(msg.variableHeader().properties(),
+        String method = version == MqttVersion.MQTT_5 ? (String) WireProperties.value(msg.variableHeader().properties(),
                 MqttProperties.MqttPropertyType.AUTHENTICATION_METHOD) : null;
         if (method != null) {
             authenticate(msg, method);
@@ -306,64 +305,22 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             }
         }
         clientId = requested;
-        int window = broker.settings().deliveryWindow();
+        MqttConnectRead read = MqttConnectRequest.read(msg, v5, broker.limits());
+        if (read instanceof MqttConnectRequest.Refusal refusal) {
+            close(refusal.code() == null ? null : connAck(refusal.code(), false, MqttProperties.NO_PROPERTIES),
+                    refusal.why());
+            return;
+        }
+        MqttConnectRequest request = (MqttConnectRequest) read;
+        expiryMillis = request.expiryMillis();
+        int window = Math.min(broker.settings().deliveryWindow(), request.receiveMaximum());
+        clientMaxPacketSize = request.maxPacketSize();
+        problemInformation = request.problemInformation();
         if (v5) {
-            MqttProperties properties = msg.variableHeader().properties();
-            expiryMillis = intProperty(properties, MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL, 0);
-            expiryMillis = expiryMillis == 0xFFFF_FFFFL ? SessionRegistry.NEVER : expiryMillis * 1000;
-            window = (int) Math.min(window, intProperty(properties,
-                    MqttProperties.MqttPropertyType.RECEIVE_MAXIMUM, DEFAULT_RECEIVE_MAXIMUM));
-            ackProperties.add(new MqttProperties.IntegerProperty(
-                    MqttProperties.MqttPropertyType.RECEIVE_MAXIMUM.value(), broker.settings().receiveMaximum()));
-            ackProperties.add(new MqttProperties.IntegerProperty(
-                    MqttProperties.MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE.value(), 1));
-            ackProperties.add(new MqttProperties.IntegerProperty(
-                    MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE.value(), 1));
-            MqttProperties.MqttProperty<?> maxPacketSize = properties.getProperty(
-                    MqttProperties.MqttPropertyType.MAXIMUM_PACKET_SIZE.value());
-            if (maxPacketSize != null && (Integer) maxPacketSize.value() == 0) {
-                close(connAck(MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR, false,
-                        MqttProperties.NO_PROPERTIES), "CONNECT refused: Maximum Packet Size 0");
-                return;
-            }
-            clientMaxPacketSize = intProperty(properties, MqttProperties.MqttPropertyType.MAXIMUM_PACKET_SIZE,
-                    PacketSizes.UNLIMITED);
-            problemInformation = intProperty(properties,
-                    MqttProperties.MqttPropertyType.REQUEST_PROBLEM_INFORMATION, 1) != 0;
-            ackProperties.add(new MqttProperties.IntegerProperty(
-                    MqttProperties.MqttPropertyType.MAXIMUM_PACKET_SIZE.value(), broker.settings().maxPacketSize()));
-            int aliasMaximum = broker.settings().topicAliasMaximum();
-            aliases = new TopicAliases(aliasMaximum,
-                    (int) intProperty(properties, MqttProperties.MqttPropertyType.TOPIC_ALIAS_MAXIMUM, 0));
-            ackProperties.add(new MqttProperties.IntegerProperty(
-                    MqttProperties.MqttPropertyType.TOPIC_ALIAS_MAXIMUM.value(), aliasMaximum));
-        } else {
-            expiryMillis = cleanStart ? 0 : SessionRegistry.NEVER;
+            MqttConnectRequest.addServerProperties(ackProperties, broker.settings());
+            aliases = new TopicAliases(broker.settings().topicAliasMaximum(), request.topicAliasMaximum());
         }
-        MqttBroker.Will requestedWill = null;
-        if (msg.variableHeader().isWillFlag()) {
-            String willTopic = msg.payload().willTopic();
-            int willQos = msg.variableHeader().willQos();
-            if (willTopic == null || !MqttBroker.validTopicName(willTopic)
-                    || !broker.limits().topicAllowed(willTopic)) {
-                close(v5 ? connAck(MqttConnectReturnCode.CONNECTION_REFUSED_TOPIC_NAME_INVALID, false,
-                        MqttProperties.NO_PROPERTIES) : null, "CONNECT refused: invalid will topic");
-                return;
-            }
-            long delaySeconds = v5 ? intProperty(msg.payload().willProperties(),
-                    MqttProperties.MqttPropertyType.WILL_DELAY_INTERVAL, 0) : 0;
-            byte[] willPayload = msg.payload().willMessageInBytes();
-            willPayload = willPayload == null ? new byte[0] : willPayload;
-            PublishProperties willProperties = v5 ? PublishProperties.fromWire(msg.payload().willProperties())
-                    : PublishProperties.NONE;
-            if (!willProperties.payloadValid(willPayload)) {
-                close(connAck(MqttConnectReturnCode.CONNECTION_REFUSED_PAYLOAD_FORMAT_INVALID, false,
-                        MqttProperties.NO_PROPERTIES), "CONNECT refused: will payload is not UTF-8");
-                return;
-            }
-            requestedWill = new MqttBroker.Will(willTopic, willQos,
-                    msg.variableHeader().isWillRetain(), willPayload, delaySeconds * 1000, willProperties);
-        }
+        MqttBroker.Will requestedWill = request.will();
         encoder = new PublishEncoder(v5, aliases, clientMaxPacketSize);
         SessionRegistry.Connected<MqttHandler> connected = broker.connect(clientId, this, cleanStart, expiryMillis);
         session = connected.session();
@@ -476,7 +433,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         auth = new EnhancedAuth(authenticator);
         authenticatingConnect = msg;
         String requested = msg.payload().clientIdentifier();
-        authStep(auth.start(requested == null ? "" : requested, (byte[]) value(msg.variableHeader().properties(),
+        authStep(auth.start(requested == null ? "" : requested, (byte[]) WireProperties.value(msg.variableHeader().properties(),
                 MqttProperties.MqttPropertyType.AUTHENTICATION_DATA)));
     }
 
@@ -520,16 +477,6 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                     (connected ? "re-authentication" : "authentication") + " with " + auth.method() + " failed: "
                             + failure.reason());
         }
-    }
-
-    private static Object value(MqttProperties properties, MqttProperties.MqttPropertyType type) {
-        MqttProperties.MqttProperty<?> property = properties.getProperty(type.value());
-        return property == null ? null : property.value();
-    }
-
-    private static long intProperty(MqttProperties properties, MqttProperties.MqttPropertyType type, long fallback) {
-        MqttProperties.MqttProperty<?> property = properties.getProperty(type.value());
-        return property == null ? fallback : Integer.toUnsignedLong((Integer) property.value());
     }
 
     /** Another connection took this client id over; runs on any thread. */

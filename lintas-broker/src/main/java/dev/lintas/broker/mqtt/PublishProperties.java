@@ -60,11 +60,11 @@ record PublishProperties(int payloadFormat, long expirySeconds, String contentTy
             user.add(Map.entry(pair.value().key, pair.value().value));
         }
         return new PublishProperties(
-                (int) integer(wire, MqttPropertyType.PAYLOAD_FORMAT_INDICATOR),
-                integer(wire, MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL),
-                (String) value(wire, MqttPropertyType.CONTENT_TYPE),
-                (String) value(wire, MqttPropertyType.RESPONSE_TOPIC),
-                (byte[]) value(wire, MqttPropertyType.CORRELATION_DATA),
+                (int) WireProperties.unsigned(wire, MqttPropertyType.PAYLOAD_FORMAT_INDICATOR, -1),
+                WireProperties.unsigned(wire, MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL, -1),
+                (String) WireProperties.value(wire, MqttPropertyType.CONTENT_TYPE),
+                (String) WireProperties.value(wire, MqttPropertyType.RESPONSE_TOPIC),
+                (byte[]) WireProperties.value(wire, MqttPropertyType.CORRELATION_DATA),
                 List.copyOf(user));
     }
 
@@ -239,12 +239,4 @@ record PublishProperties(int payloadFormat, long expirySeconds, String contentTy
         }
     }
 
-    private static long integer(MqttProperties wire, MqttPropertyType type) {
-        return value(wire, type) instanceof Integer value ? Integer.toUnsignedLong(value) : -1;
-    }
-
-    private static Object value(MqttProperties wire, MqttPropertyType type) {
-        MqttProperties.MqttProperty<?> property = wire.getProperty(type.value());
-        return property == null ? null : property.value();
-    }
 }
