@@ -383,6 +383,22 @@ public final class MqttBroker {
         return message.persistent() ? host.durableSince(position) : Persistence.DONE;
     }
 
+    /**
+     * A client's PUBREC for an outgoing QoS 2 PUBLISH, through {@code answer} (which records the id as awaiting
+     * PUBCOMP, {@link MqttOutgoing#pubRec}); the stage completes once that record is durable. The PUBREL must wait for
+     * it: sent earlier, a crash could bring back the id as unanswered, and the re-sent PUBLISH would follow a PUBREL
+     * the client has completed, a second delivery [MQTT-4.3.3-6].
+     */
+    <T> Answered<T> pubRec(java.util.function.Supplier<T> answer) {
+        long position = host.durablePosition();
+        T result = answer.get();
+        return new Answered<>(result, host.durableSince(position));
+    }
+
+    /** What {@link #pubRec} answered, and when that is durable. */
+    record Answered<T>(T answer, CompletionStage<Void> durable) {
+    }
+
     /** What {@link #release} did. */
     record Released(boolean known, CompletionStage<Void> durable) {
     }

@@ -88,6 +88,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     private final MqttParked parked = new MqttParked();
     /** The answers to incoming PUBLISH and PUBREL packets, each sent once durable, in order; made with the session. */
     private MqttPublishAcks acks;
+    /** The PUBREL answers to PUBREC, each sent once the id awaiting PUBCOMP is durable, in order [MQTT-4.6.0-3]. */
+    private MqttPublishAcks releases;
     /** Outgoing QoS 1 and 2 messages awaiting PUBACK or PUBREC: {@code outgoing}'s. */
     private MqttInFlight inFlight;
     /** None until a v5 CONNECT sets them up. */
@@ -184,11 +186,13 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             }
             case PUBREL -> pubRel(packetId(msg));
             case PUBREC -> {
-                MqttMessage release = outgoing.pubRec(packetId(msg),
-                        msg.variableHeader() instanceof MqttPubReplyMessageVariableHeader header
-                                ? header.reasonCode() & 0xFF : 0);
-                if (release != null) {
-                    answer(release);
+                int packetId = packetId(msg);
+                int reason = msg.variableHeader() instanceof MqttPubReplyMessageVariableHeader header
+                        ? header.reasonCode() & 0xFF : 0;
+                MqttBroker.Answered<Byte> release = broker.pubRec(() -> outgoing.pubRec(packetId, reason));
+                if (release.answer() != null) {
+                    releases.add(new MqttPublishAcks.Ack(MqttMessageType.PUBREL, packetId, release.answer(), null),
+                            release.durable());
                 } else {
                     writeParked(); // A refusing PUBREC ended the exchange: its place is free.
                 }
@@ -327,7 +331,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         sessionState = broker.state(session);
         outgoing = new MqttOutgoing(sessionState, Math.max(1, window));
         inFlight = outgoing.inFlight();
-        acks = new MqttPublishAcks(ctx.executor(), new MqttPublishAcks.Writer() {
+        MqttPublishAcks.Writer answers = new MqttPublishAcks.Writer() {
             @Override
             public void write(MqttPublishAcks.Ack ack, Throwable failure) {
                 writeAck(ack, failure);
@@ -337,7 +341,9 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             public void flush() {
                 ctx.flush();
             }
-        });
+        };
+        acks = new MqttPublishAcks(ctx.executor(), answers);
+        releases = new MqttPublishAcks(ctx.executor(), answers);
         will = requestedWill;
         state = MqttConnection.CONNECTED;
         int keepAlive = msg.variableHeader().keepAliveTimeSeconds();
@@ -395,15 +401,10 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             return;
         }
         for (MqttInFlight.Outgoing held : sessionState.takeHeld()) {
-            if (held.expiresAtMillis() < broker.now()) {
-                sessionState.dropHeld(held.packetId());
-                log.debug("mqtt client '{}': held PUBLISH {} to '{}' expired, not sent again", clientId,
-                        held.packetId(), held.topic());
-            } else {
-                // No PUBLISH has its id: the session never gives a held id to a new one, on any connection.
-                write(held.topic(), held.qos(), held.retain(), true, held.message(), held.expiresAtMillis(),
-                        held.subscriptionIds(), -1, null, held.packetId());
-            }
+            // Sent once already, so never expired now [MQTT-3.3.2-5, MQTT-4.3.3-7]; no PUBLISH has its id: the
+            // session never gives a held id to a new one, on any connection.
+            write(held.topic(), held.qos(), held.retain(), true, held.message(), held.expiresAtMillis(),
+                    held.subscriptionIds(), -1, null, held.packetId());
         }
     }
 
@@ -577,7 +578,7 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             why = "the broker could not store the message: " + cause.getMessage();
-            if (version != MqttVersion.MQTT_5 || type == MqttMessageType.PUBCOMP) {
+            if (version != MqttVersion.MQTT_5 || type == MqttMessageType.PUBCOMP || type == MqttMessageType.PUBREL) {
                 close(null, type + " " + ack.packetId() + " not sent, " + why);
                 return;
             }
@@ -652,15 +653,17 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     }
 
     private void forward(Delivery delivery, Subscription from, String topic, MatchedSubscriptions matched) {
-        if (matched == null || delivery.expiresAtMillis() < broker.now()) {
+        Message message = delivery.message();
+        // A message sent before the last connection ended keeps its packet id, so the client sees the duplicate.
+        int packetId = matched != null && matched.qos() > 0 && delivery.redelivered()
+                ? sessionState.resendId(message.id()) : -1;
+        // One sent already is not expired any more [MQTT-3.3.2-5, MQTT-4.3.3-7].
+        if (matched == null || packetId < 0 && delivery.expiresAtMillis() < broker.now()) {
             // No MQTT form, unsubscribed since it was queued, only no-local subscriptions and our own message, or
             // expired on its way to this event loop.
             from.ack(delivery.tag(), false);
             return;
         }
-        Message message = delivery.message();
-        // A message sent before the last connection ended keeps its packet id, so the client sees the duplicate.
-        int packetId = matched.qos() > 0 && delivery.redelivered() ? sessionState.resendId(message.id()) : -1;
         write(topic, matched.qos(), matched.retain(), delivery.redelivered(), message, delivery.expiresAtMillis(),
                 matched.subscriptionIds(), delivery.tag(), from, packetId);
     }

@@ -75,16 +75,15 @@ final class MqttOutgoing {
 
     /**
      * A PUBREC: the client has the QoS 2 message, so its core delivery is acknowledged now, and only the packet id is
-     * kept, in the session, until PUBCOMP. Returns the PUBREL to send, or null when a v5 reason code of 0x80 or more
-     * ended the delivery there. A PUBREC for an id that awaits PUBCOMP already gets PUBREL again; for an unknown id,
-     * PUBREL 0x92 (v5).
+     * kept, in the session, until PUBCOMP. Returns the reason code of the PUBREL to send, or null when a v5 reason
+     * code of 0x80 or more ended the delivery there. A PUBREC for an id that awaits PUBCOMP already gets PUBREL again;
+     * for an unknown id, PUBREL 0x92 (v5).
      */
-    MqttMessage pubRec(int packetId, int reasonCode) {
+    Byte pubRec(int packetId, int reasonCode) {
         MqttInFlight.Outgoing sent = inFlight.answered(packetId, 2);
         if (sent == null) {
-            return pubReply(MqttMessageType.PUBREL, packetId, session.isAwaitingComplete(packetId)
-                    ? MqttReasonCodes.PubRel.SUCCESS.byteValue()
-                    : MqttReasonCodes.PubRel.PACKET_IDENTIFIER_NOT_FOUND.byteValue());
+            return session.isAwaitingComplete(packetId) ? MqttReasonCodes.PubRel.SUCCESS.byteValue()
+                    : MqttReasonCodes.PubRel.PACKET_IDENTIFIER_NOT_FOUND.byteValue();
         }
         if (reasonCode >= 0x80) {
             session.refused(packetId);
@@ -93,7 +92,7 @@ final class MqttOutgoing {
         }
         session.awaitComplete(packetId); // Before the delivery is settled, so that the store never has neither.
         sent.settle();
-        return pubReply(MqttMessageType.PUBREL, packetId, MqttPubReplyMessageVariableHeader.REASON_CODE_OK);
+        return MqttPubReplyMessageVariableHeader.REASON_CODE_OK;
     }
 
     /** A PUBCOMP: the id is free again. */

@@ -93,6 +93,41 @@ class MqttWriteFailureTest {
         return reply.reasonCode();
     }
 
+    /**
+     * PUBREL goes out only once the client's PUBREC is on disk: were it sent earlier, a crash could bring the id back
+     * as unanswered, and the PUBLISH re-sent after the PUBREL would be a second delivery [MQTT-4.3.3-6].
+     */
+    @Test
+    void aPubrelWaitsForThePubrecToBeOnDisk() throws Exception {
+        int port = start(disk);
+        try (RawMqttClient sub = RawMqttClient.connect(port, "rel-sub", true, true, 300, 0)) {
+            assertThat(sub.subscribeAndWait(1, "full/#", 2)).isEqualTo(2);
+            try (RawMqttClient pub = RawMqttClient.connect(port, "rel-pub", true, true, 0, 0)) {
+                assertThat(publish(pub, 2, 1, "m")).isZero();
+            }
+            RawMqttClient.Packet publish = sub.read();
+            assertThat(publish.type()).isEqualTo(PUBLISH);
+            disk.full.set(true);
+            sub.reply(PUBREC, publish.publishId());
+            List<Integer> after = new ArrayList<>();
+            try {
+                while (true) {
+                    after.add(sub.read().type());
+                }
+            } catch (java.io.EOFException closed) {
+                // The PUBREC could not be stored: no PUBREL, and the connection ends.
+            }
+            assertThat(after).doesNotContain(PUBREL);
+            disk.full.set(false);
+            try (RawMqttClient again = RawMqttClient.connect(port, "rel-sub", true, false, 300, 0)) {
+                RawMqttClient.Packet next = again.read();
+                assertThat(next.type()).as("the id awaits PUBCOMP: PUBREL, not the PUBLISH again").isEqualTo(PUBREL);
+                assertThat(next.packetId()).isEqualTo(publish.publishId());
+                again.reply(PUBCOMP, next.packetId());
+            }
+        }
+    }
+
     @Test
     void publishesAreRefusedWhileTheDiskIsFullAndNothingAcknowledgedIsLost() throws Exception {
         int port = start(disk);
