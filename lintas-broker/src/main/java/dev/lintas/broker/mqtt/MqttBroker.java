@@ -372,15 +372,17 @@ public final class MqttBroker {
     }
 
     /**
-     * Records that a QoS 2 PUBLISH of {@code message} goes out with {@code packetId}; the stage completes once that
-     * record is durable (at once for a message that is not persistent, or with no store). The PUBLISH must wait for
-     * it: sent earlier, a crash could lose the id, and the re-send after the restart would take a new one, which the
-     * client would take for a second message.
+     * Records that a QoS 2 PUBLISH goes out ({@link MqttSessionState#sent}); the stage completes once that record is
+     * durable (at once for a message that is not persistent, or with no store). The PUBLISH must wait for it: sent
+     * earlier, a crash could lose the id, and the re-send after the restart would take a new one, which the client
+     * would take for a second message; or, from a shared subscription's queue, another member could get it too.
+     *
+     * @param sharedQueue the shared subscription's queue it came from, or null
      */
-    CompletionStage<Void> sent(MqttSessionState state, int packetId, Message message) {
+    CompletionStage<Void> sent(MqttSessionState state, MqttInFlight.Outgoing sent, String sharedQueue) {
         long position = host.durablePosition();
-        state.sent(packetId, message);
-        return message.persistent() ? host.durableSince(position) : Persistence.DONE;
+        state.sent(sent, sharedQueue);
+        return sent.message().persistent() ? host.durableSince(position) : Persistence.DONE;
     }
 
     /** What {@link #release} did. */
