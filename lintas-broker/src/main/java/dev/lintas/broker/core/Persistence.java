@@ -95,12 +95,12 @@ public interface Persistence {
     }
 
     /**
-     * Like {@link #qos2Published}, for a message sent from {@code queue}, a shared subscription's queue, which must not
-     * go to another member once this client may have it (MQTT 5 4.8.2): should the broker stop before the client
-     * answers, the store gives the message back to the session as {@code publish}, held (as {@link #publishHeld}
-     * keeps one), and not to {@code queue}. The queue's entry keeps the message's body until then.
+     * Like {@link #qos2Published}, for a message sent from a shared subscription's queue ({@link HeldPublish#queue}),
+     * which must not go to another member once this client may have it (MQTT 5 4.8.2): should the broker stop before
+     * the client answers, the store gives the message back to the session as {@code publish}, held (as
+     * {@link #publishHeld} keeps one), and not to that queue. The queue's entry keeps the message's body until then.
      */
-    default void sharedQos2Published(String queue, HeldPublish publish) {
+    default void sharedQos2Published(HeldPublish publish) {
         qos2Published(publish.clientId(), publish.packetId(), publish.message().id());
     }
 

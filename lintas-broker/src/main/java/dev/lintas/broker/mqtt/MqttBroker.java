@@ -377,11 +377,11 @@ public final class MqttBroker {
      * earlier, a crash could lose the id, and the re-send after the restart would take a new one, which the client
      * would take for a second message; or, from a shared subscription's queue, another member could get it too.
      *
-     * @param sharedQueue the shared subscription's queue it came from, or null
+     * @param fromShared whether it came from a shared subscription's queue
      */
-    CompletionStage<Void> sent(MqttSessionState state, MqttInFlight.Outgoing sent, String sharedQueue) {
+    CompletionStage<Void> sent(MqttSessionState state, MqttInFlight.Outgoing sent, boolean fromShared) {
         long position = host.durablePosition();
-        state.sent(sent, sharedQueue);
+        state.sent(sent, fromShared);
         return sent.message().persistent() ? host.durableSince(position) : Persistence.DONE;
     }
 

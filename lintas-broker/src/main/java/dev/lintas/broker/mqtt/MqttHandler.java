@@ -759,8 +759,8 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             inFlight.add(sent);
             if (qos == 2) {
                 // The store keeps the packet id for a re-send; the PUBLISH waits until that is on disk.
-                String sharedQueue = from == null || from.queue().equals(session.queue()) ? null : from.queue();
-                CompletableFuture<Void> idKept = broker.sent(sessionState, sent, sharedQueue).toCompletableFuture();
+                boolean fromShared = from != null && !from.queue().equals(session.queue());
+                CompletableFuture<Void> idKept = broker.sent(sessionState, sent, fromShared).toCompletableFuture();
                 if (!idKept.isDone() || idKept.isCompletedExceptionally()) {
                     writeWhenKept(publish, packetId, idKept);
                     return;

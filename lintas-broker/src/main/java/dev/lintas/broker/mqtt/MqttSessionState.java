@@ -106,19 +106,20 @@ final class MqttSessionState {
      * queue, also what holding it needs, so that a stop before the answer leaves it with this session (see the class
      * comment), as the connection's end would.
      *
-     * @param sharedQueue the shared subscription's queue it came from, or null: the session's own queue, or retained
+     * @param fromShared whether it came from a shared subscription's queue; not from the session's own queue, nor a
+     *        retained message
      */
-    synchronized void sent(MqttInFlight.Outgoing sent, String sharedQueue) {
+    synchronized void sent(MqttInFlight.Outgoing sent, boolean fromShared) {
         int packetId = sent.packetId();
         Message message = sent.message();
         if (!message.persistent() || heldStored.contains(packetId)) { // A held one's record is kept whole.
             return;
         }
         sentUnanswered.put(packetId, message.id());
-        if (sharedQueue == null) {
-            persistence.qos2Published(clientId, packetId, message.id());
+        if (fromShared) {
+            persistence.sharedQos2Published(held(sent));
         } else {
-            persistence.sharedQos2Published(sharedQueue, held(sent));
+            persistence.qos2Published(clientId, packetId, message.id());
         }
     }
 
@@ -300,7 +301,8 @@ final class MqttSessionState {
 
     private HeldPublish held(MqttInFlight.Outgoing outgoing) {
         return new HeldPublish(clientId, outgoing.packetId(), outgoing.qos(), outgoing.topic(), outgoing.retain(),
-                outgoing.expiresAtMillis(), outgoing.subscriptionIds(), outgoing.message());
+                outgoing.expiresAtMillis(), outgoing.subscriptionIds(), outgoing.message(),
+                outgoing.from() == null ? "" : outgoing.from().queue());
     }
 
     /** Puts back a held PUBLISH the durable store kept, without telling it. */

@@ -239,10 +239,10 @@ public final class DurableStore implements Persistence, AutoCloseable {
     }
 
     @Override
-    public void sharedQos2Published(String queue, HeldPublish publish) {
+    public void sharedQos2Published(HeldPublish publish) {
         if (!muted && index.isLive(RecordKey.session(publish.clientId()))) {
             record(RecordKey.qos2Out(publish.clientId(), publish.packetId()), RecordType.QOS2_PUBLISHED,
-                    Payloads.sharedPublished(queue, publish));
+                    Payloads.sharedPublished(publish));
         }
     }
 

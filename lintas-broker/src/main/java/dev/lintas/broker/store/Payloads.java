@@ -394,6 +394,9 @@ final class Payloads {
                 .string(held.topic()).bool(held.retain()).longValue(held.expiresAtMillis());
         writeIds(out, held.subscriptionIds());
         writeMessage(out, held.message());
+        if (held.queue() != null) { // Added last: a reader that does not know it stops before it.
+            out.string(held.queue());
+        }
         return out.toBytes();
     }
 
@@ -405,7 +408,9 @@ final class Payloads {
         boolean retain = in.bool();
         long expiresAt = in.longValue();
         List<Integer> ids = readIds(in);
-        return new HeldPublish(clientId, packetId, qos, topic, retain, expiresAt, ids, readMessage(in));
+        Message message = readMessage(in);
+        return new HeldPublish(clientId, packetId, qos, topic, retain, expiresAt, ids, message,
+                in.more() ? in.string() : null);
     }
 
     /** A {@code QOS2_PUBLISHED} record as first written: client id, packet id, message id. */
@@ -418,9 +423,9 @@ final class Payloads {
      * {@link #published}, then the queue, topic, retain flag, expiry and subscription identifiers. A reader that
      * knows only the first three stops there, and the record means to it what it meant before.
      */
-    static byte[] sharedPublished(String queue, HeldPublish publish) {
+    static byte[] sharedPublished(HeldPublish publish) {
         Writer out = new Writer(96).string(publish.clientId()).intValue(publish.packetId())
-                .longValue(publish.message().id()).string(queue).string(publish.topic()).bool(publish.retain())
+                .longValue(publish.message().id()).string(publish.queue()).string(publish.topic()).bool(publish.retain())
                 .longValue(publish.expiresAtMillis());
         writeIds(out, publish.subscriptionIds());
         return out.toBytes();

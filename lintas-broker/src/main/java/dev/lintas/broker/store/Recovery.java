@@ -145,19 +145,22 @@ public final class Recovery {
                 }
             }
             entries.sort(Comparator.comparingLong(StoredRecord.Entry::enqueueLsn));
-            Set<Long> held = new HashSet<>();
+            sends = UnansweredSends.sort(latest); // First: the sends it holds now are held records from here on.
+            Set<RecordKey> held = new HashSet<>();
+            Set<Long> heldFromAnyQueue = new HashSet<>(); // records that do not say which queue it left
             for (StoredRecord record : latest.values()) {
                 if (record.value() instanceof HeldPublish publish) {
-                    held.add(publish.message().id());
+                    if (publish.queue() == null) {
+                        heldFromAnyQueue.add(publish.message().id());
+                    } else {
+                        held.add(RecordKey.entry(publish.queue(), publish.message().id()));
+                    }
                 }
             }
-            // After the held ids above: an entry that a send held now leaves only the queue it was sent from.
-            sends = UnansweredSends.sort(latest);
-            Set<StoredRecord.Entry> heldNow = new HashSet<>();
-            sends.held.forEach(send -> heldNow.add(send.entry()));
             for (StoredRecord.Entry entry : entries) {
                 Message message = (Message) latest.get(RecordKey.message(entry.messageId())).value();
-                if (held.contains(entry.messageId()) || heldNow.contains(entry)) {
+                if (held.contains(RecordKey.entry(entry.queue(), entry.messageId()))
+                        || heldFromAnyQueue.contains(entry.messageId())) {
                     // Held for a session after it left this queue, and the crash came before the removal was on
                     // disk, or sent from here to a member still connected at the crash: it is the session's now,
                     // and must not be delivered from here too.

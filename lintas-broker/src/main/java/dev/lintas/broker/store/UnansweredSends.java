@@ -77,7 +77,7 @@ final class UnansweredSends {
                 Message message = (Message) latest.get(RecordKey.message(sent.messageId())).value();
                 RecordKey.SharedSend from = sent.from();
                 HeldPublish publish = new HeldPublish(sent.clientId(), sent.packetId(), 2, from.topic(),
-                        from.retain(), from.expiresAtMillis(), from.subscriptionIds(), message);
+                        from.retain(), from.expiresAtMillis(), from.subscriptionIds(), message, queue);
                 StoredRecord heldRecord = new StoredRecord(record.key(), record.lsn(), RecordType.HELD, publish,
                         record.size());
                 latest.put(record.key(), heldRecord);

@@ -32,7 +32,7 @@ class MqttSessionStateTest {
     @Test
     void anIdIsKeptThroughConnectionsThatDoNotResendItUntilItsMessageLeavesTheQueue() {
         Message kept = message(10);
-        state.sent(outgoing(5, kept), null);
+        state.sent(outgoing(5, kept), false);
         state.unanswered(List.of(outgoing(5, kept)));
         state.unanswered(List.of()); // a connection that ended before the queue re-sent it
         state.unanswered(List.of());
@@ -51,7 +51,7 @@ class MqttSessionStateTest {
     @Test
     void anIdAwaitingPubcompStaysWhenItsMessageLeavesTheQueue() {
         Message answered = message(11);
-        state.sent(outgoing(6, answered), null);
+        state.sent(outgoing(6, answered), false);
         state.unanswered(List.of(outgoing(6, answered)));
         state.awaitComplete(6); // the re-send got its PUBREC: the delivery is acknowledged next
         state.leftQueue(11);
