@@ -121,8 +121,9 @@ public interface Persistence {
     /**
      * The broker holds an outgoing PUBLISH for the client's next connection ({@link HeldPublish}): a re-send after a
      * restart keeps its packet id. It is called before the message's delivery is acknowledged to the queue it came
-     * from, if any. It replaces a {@link #qos2Published} record of the same packet id; superseded by
-     * {@link #qos2Sent}, or ended by {@link #qos2Completed}.
+     * from, if any; for a retained QoS 2 message, which no queue keeps, as it is sent. It replaces a
+     * {@link #qos2Published} record of the same packet id; superseded by {@link #qos2Sent}, or ended by
+     * {@link #qos2Completed}.
      */
     default void publishHeld(HeldPublish held) {
     }

@@ -104,7 +104,7 @@ final class MqttSessionState {
      * A QoS 2 PUBLISH goes out. For a persistent message the store keeps its packet id and message id until the
      * client answers, so that a re-send after a restart keeps the packet id; for one from a shared subscription's
      * queue, also what holding it needs, so that a stop before the answer leaves it with this session (see the class
-     * comment), as the connection's end would.
+     * comment), as the connection's end would. A retained one, from no queue, is kept whole at once, as a held one.
      *
      * @param fromShared whether it came from a shared subscription's queue; not from the session's own queue, nor a
      *        retained message
@@ -113,6 +113,11 @@ final class MqttSessionState {
         int packetId = sent.packetId();
         Message message = sent.message();
         if (!message.persistent() || heldStored.contains(packetId)) { // A held one's record is kept whole.
+            return;
+        }
+        if (sent.tag() < 0) { // Retained (no core delivery): no queue has it for a re-send, so the record keeps it.
+            heldStored.add(packetId);
+            persistence.publishHeld(held(sent));
             return;
         }
         sentUnanswered.put(packetId, message.id());

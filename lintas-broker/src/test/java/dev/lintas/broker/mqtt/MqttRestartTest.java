@@ -416,6 +416,40 @@ class MqttRestartTest {
     }
 
     @Test
+    void aRetainedQos2MessageUnansweredAtACrashIsResentOnceWithItsPacketId(@TempDir Path image) throws Exception {
+        mqtt = MqttBrokerUnderTest.startDurable(dataDir);
+        Mqtt5BlockingClient pub = publisher();
+        publish(pub, "kept/x", 2, true, "retained at the crash");
+        pub.disconnect();
+        RawMqttClient.Packet sent;
+        try (RawMqttClient sub = RawMqttClient.connect(mqtt.port(), "late", true, true, 300, 0)) {
+            assertThat(sub.subscribeAndWait(1, "kept/#", 2)).isEqualTo(2);
+            sent = nextPublish(sub); // never answered; no queue has it
+            assertThat(sent.payload(true)).isEqualTo("retained at the crash");
+            crashImage(dataDir, image);
+        }
+        mqtt.close();
+        mqtt = MqttBrokerUnderTest.startDurable(image);
+
+        try (RawMqttClient sub = RawMqttClient.connect(mqtt.port(), "late", true, false, 300, 0)) {
+            RawMqttClient.Packet again = nextPublish(sub);
+            assertThat(again.payload(true)).isEqualTo("retained at the crash");
+            assertThat(again.dup()).isTrue();
+            assertThat(again.flags() & 1).as("the retain flag").isEqualTo(1);
+            assertThat(again.publishId()).as("the client knows the message by this id").isEqualTo(sent.publishId());
+            sub.reply(PUBREC, again.publishId());
+            assertThat(sub.read().type()).isEqualTo(PUBREL);
+            sub.reply(PUBCOMP, again.publishId());
+            expectNothingBeforeMarker(sub, "kept/marker", 2);
+        }
+        mqtt.close(); // Completed: not re-sent again.
+        mqtt = MqttBrokerUnderTest.startDurable(image);
+        try (RawMqttClient sub = RawMqttClient.connect(mqtt.port(), "late", true, false, 300, 0)) {
+            expectNothingBeforeMarker(sub, "kept/marker", 2);
+        }
+    }
+
+    @Test
     void aSessionThatATakeoverGaveAnExpiryIntervalKeepsItsQueuedMessagesThroughARestart() throws Exception {
         mqtt = MqttBrokerUnderTest.startDurable(dataDir);
         try (RawMqttClient first = RawMqttClient.connect(mqtt.port(), "grows", true, true, 0, 0)) {
