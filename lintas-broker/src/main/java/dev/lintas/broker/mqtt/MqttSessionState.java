@@ -210,10 +210,11 @@ final class MqttSessionState {
             keepForResend(sent.message().id(), sent.packetId());
             onTheWire.remove(sent.packetId());
         }
-        // The store forgets the sends that will not be re-sent with their id (held ones, or gone from the queue).
+        // The store forgets the sends that will not be re-sent with their id (held ones, or gone from the queue). Those
+        // still on the wire are another connection's, one that took the session over: not this one's to forget.
         for (Iterator<Map.Entry<Integer, Long>> it = sentUnanswered.entrySet().iterator(); it.hasNext();) {
             Map.Entry<Integer, Long> sent = it.next();
-            if (!sent.getValue().equals(reservedForResend.get(sent.getKey()))) {
+            if (!onTheWire.contains(sent.getKey()) && !sent.getValue().equals(reservedForResend.get(sent.getKey()))) {
                 it.remove();
                 persistence.qos2Completed(clientId, sent.getKey());
             }

@@ -89,4 +89,22 @@ class MqttSessionStateTest {
         assertThat(taking.inFlight().take(sharedQos2)).as("free for the re-send at once").isTrue();
         assertThat(taking.inFlight().take(sharedQos2)).as("but only once").isFalse();
     }
+
+    @Test
+    void theGoingConnectionsEndLeavesTheStoreTheSendsOfTheConnectionThatTookTheSessionOver() {
+        MqttOutgoing going = new MqttOutgoing(state, 10);
+        MqttOutgoing taking = new MqttOutgoing(state, 10);
+        Message goingsMessage = message(30);
+        MqttInFlight.Outgoing goingsSend = outgoing(going.inFlight().nextPacketId(), goingsMessage);
+        going.inFlight().add(goingsSend);
+        state.sent(goingsSend, false);
+        MqttInFlight.Outgoing takingsSend = outgoing(taking.inFlight().nextPacketId(), message(31));
+        taking.inFlight().add(takingsSend);
+        state.sent(takingsSend, false); // on the wire, its record on disk: a crash now must re-send it with its id
+
+        state.unanswered(List.of(goingsSend)); // the going connection ends
+        state.leftQueue(goingsMessage.id()); // and its message is answered on the new one, say
+
+        assertThat(completed).containsExactly(goingsSend.packetId());
+    }
 }
