@@ -95,6 +95,16 @@ public interface Persistence {
     }
 
     /**
+     * Like {@link #qos2Published}, for a message sent from a shared subscription's queue ({@link HeldPublish#queue}),
+     * which must not go to another member once this client may have it (MQTT 5 4.8.2): should the broker stop before
+     * the client answers, the store gives the message back to the session as {@code publish}, held (as
+     * {@link #publishHeld} keeps one), and not to that queue. The queue's entry keeps the message's body until then.
+     */
+    default void sharedQos2Published(HeldPublish publish) {
+        qos2Published(publish.clientId(), publish.packetId(), publish.message().id());
+    }
+
+    /**
      * The client answered the broker's QoS 2 PUBLISH with this packet id with PUBREC: the message is the client's,
      * and the id awaits PUBCOMP (a reconnect re-sends PUBREL for it, never the PUBLISH).
      */
@@ -111,8 +121,9 @@ public interface Persistence {
     /**
      * The broker holds an outgoing PUBLISH for the client's next connection ({@link HeldPublish}): a re-send after a
      * restart keeps its packet id. It is called before the message's delivery is acknowledged to the queue it came
-     * from, if any. It replaces a {@link #qos2Published} record of the same packet id; superseded by
-     * {@link #qos2Sent}, or ended by {@link #qos2Completed}.
+     * from, if any; for a retained QoS 2 message, which no queue keeps, as it is sent. It replaces a
+     * {@link #qos2Published} record of the same packet id; superseded by {@link #qos2Sent}, or ended by
+     * {@link #qos2Completed}.
      */
     default void publishHeld(HeldPublish held) {
     }

@@ -372,15 +372,17 @@ public final class MqttBroker {
     }
 
     /**
-     * Records that a QoS 2 PUBLISH of {@code message} goes out with {@code packetId}; the stage completes once that
-     * record is durable (at once for a message that is not persistent, or with no store). The PUBLISH must wait for
-     * it: sent earlier, a crash could lose the id, and the re-send after the restart would take a new one, which the
-     * client would take for a second message.
+     * Records that a QoS 2 PUBLISH goes out ({@link MqttSessionState#sent}); the stage completes once that record is
+     * durable (at once for a message that is not persistent, or with no store). The PUBLISH must wait for it: sent
+     * earlier, a crash could lose the id, and the re-send after the restart would take a new one, which the client
+     * would take for a second message; or, from a shared subscription's queue, another member could get it too.
+     *
+     * @param fromShared whether it came from a shared subscription's queue
      */
-    CompletionStage<Void> sent(MqttSessionState state, int packetId, Message message) {
+    CompletionStage<Void> sent(MqttSessionState state, MqttInFlight.Outgoing sent, boolean fromShared) {
         long position = host.durablePosition();
-        state.sent(packetId, message);
-        return message.persistent() ? host.durableSince(position) : Persistence.DONE;
+        state.sent(sent, fromShared);
+        return sent.message().persistent() ? host.durableSince(position) : Persistence.DONE;
     }
 
     /**

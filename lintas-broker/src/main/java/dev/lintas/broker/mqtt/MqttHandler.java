@@ -704,11 +704,13 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                 writtenAcks.written(from, tag, ctx.write(publish));
             }
         } else {
-            inFlight.add(new MqttInFlight.Outgoing(packetId, qos, tag, from, topic, retain, message, expiresAtMillis,
-                    subscriptionIds));
+            MqttInFlight.Outgoing sent = new MqttInFlight.Outgoing(packetId, qos, tag, from, topic, retain, message,
+                    expiresAtMillis, subscriptionIds);
+            inFlight.add(sent);
             if (qos == 2) {
                 // The store keeps the packet id for a re-send; the PUBLISH waits until that is on disk.
-                CompletableFuture<Void> idKept = broker.sent(sessionState, packetId, message).toCompletableFuture();
+                boolean fromShared = from != null && !from.queue().equals(session.queue());
+                CompletableFuture<Void> idKept = broker.sent(sessionState, sent, fromShared).toCompletableFuture();
                 if (!idKept.isDone() || idKept.isCompletedExceptionally()) {
                     writeWhenKept(publish, packetId, idKept);
                     return;

@@ -37,7 +37,8 @@ import java.util.Set;
  * out of the group's queue and kept here, with its packet id, and re-sent (DUP, same id) when the session resumes, as
  * a retained one is (MQTT 4.4). If the session ends first, it is dropped. The durable store keeps a held persistent
  * message of a session that outlives its connection, whole, so that a restart re-sends it once: never lost, and never
- * also delivered from the queue it left.
+ * also delivered from the queue it left. A shared one is told to the store as it is sent ({@link #sent}), with what
+ * holding it needs, so that a crash while the connection is still open leaves it held too.
  * <p>
  * Thread-safe: the connection holding the session uses it from its event loop, but during a takeover the connection
  * that is going may still touch it, so every method locks.
@@ -100,12 +101,29 @@ final class MqttSessionState {
     }
 
     /**
-     * A QoS 2 PUBLISH of {@code message} goes out with {@code packetId}. For a persistent message the store keeps the
-     * pair until the client answers, so that a re-send after a restart keeps the packet id.
+     * A QoS 2 PUBLISH goes out. For a persistent message the store keeps its packet id and message id until the
+     * client answers, so that a re-send after a restart keeps the packet id; for one from a shared subscription's
+     * queue, also what holding it needs, so that a stop before the answer leaves it with this session (see the class
+     * comment), as the connection's end would. A retained one, from no queue, is kept whole at once, as a held one.
+     *
+     * @param fromShared whether it came from a shared subscription's queue; not from the session's own queue, nor a
+     *        retained message
      */
-    synchronized void sent(int packetId, Message message) {
-        if (message.persistent() && !heldStored.contains(packetId)) { // A held one's record is kept whole.
-            sentUnanswered.put(packetId, message.id());
+    synchronized void sent(MqttInFlight.Outgoing sent, boolean fromShared) {
+        int packetId = sent.packetId();
+        Message message = sent.message();
+        if (!message.persistent() || heldStored.contains(packetId)) { // A held one's record is kept whole.
+            return;
+        }
+        if (sent.tag() < 0) { // Retained (no core delivery): no queue has it for a re-send, so the record keeps it.
+            heldStored.add(packetId);
+            persistence.publishHeld(held(sent));
+            return;
+        }
+        sentUnanswered.put(packetId, message.id());
+        if (fromShared) {
+            persistence.sharedQos2Published(held(sent));
+        } else {
             persistence.qos2Published(clientId, packetId, message.id());
         }
     }
@@ -192,10 +210,11 @@ final class MqttSessionState {
             keepForResend(sent.message().id(), sent.packetId());
             onTheWire.remove(sent.packetId());
         }
-        // The store forgets the sends that will not be re-sent with their id (held ones, or gone from the queue).
+        // The store forgets the sends that will not be re-sent with their id (held ones, or gone from the queue). Those
+        // still on the wire are another connection's, one that took the session over: not this one's to forget.
         for (Iterator<Map.Entry<Integer, Long>> it = sentUnanswered.entrySet().iterator(); it.hasNext();) {
             Map.Entry<Integer, Long> sent = it.next();
-            if (!sent.getValue().equals(reservedForResend.get(sent.getKey()))) {
+            if (!onTheWire.contains(sent.getKey()) && !sent.getValue().equals(reservedForResend.get(sent.getKey()))) {
                 it.remove();
                 persistence.qos2Completed(clientId, sent.getKey());
             }
@@ -282,9 +301,14 @@ final class MqttSessionState {
         onTheWire.remove(packetId);
         sentUnanswered.remove(packetId); // Superseded in the store by the held record.
         if (outgoing.message().persistent() && heldStored.add(packetId)) {
-            persistence.publishHeld(new HeldPublish(clientId, packetId, outgoing.qos(), outgoing.topic(),
-                    outgoing.retain(), outgoing.expiresAtMillis(), outgoing.subscriptionIds(), outgoing.message()));
+            persistence.publishHeld(held(outgoing));
         }
+    }
+
+    private HeldPublish held(MqttInFlight.Outgoing outgoing) {
+        return new HeldPublish(clientId, outgoing.packetId(), outgoing.qos(), outgoing.topic(), outgoing.retain(),
+                outgoing.expiresAtMillis(), outgoing.subscriptionIds(), outgoing.message(),
+                outgoing.from() == null ? "" : outgoing.from().queue());
     }
 
     /** Puts back a held PUBLISH the durable store kept, without telling it. */

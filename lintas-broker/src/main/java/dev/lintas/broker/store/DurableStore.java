@@ -234,7 +234,15 @@ public final class DurableStore implements Persistence, AutoCloseable {
     public void qos2Published(String clientId, int packetId, long messageId) {
         if (!muted && index.isLive(RecordKey.session(clientId))) {
             record(RecordKey.qos2Out(clientId, packetId), RecordType.QOS2_PUBLISHED,
-                    new Payloads.Writer().string(clientId).intValue(packetId).longValue(messageId).toBytes());
+                    Payloads.published(clientId, packetId, messageId));
+        }
+    }
+
+    @Override
+    public void sharedQos2Published(HeldPublish publish) {
+        if (!muted && index.isLive(RecordKey.session(publish.clientId()))) {
+            record(RecordKey.qos2Out(publish.clientId(), publish.packetId()), RecordType.QOS2_PUBLISHED,
+                    Payloads.sharedPublished(publish));
         }
     }
 

@@ -224,6 +224,11 @@ final class Payloads {
             return value;
         }
 
+        /** Whether anything is left to read: a field that later versions added may be absent. */
+        boolean more() {
+            return position < data.length;
+        }
+
         boolean bool() throws IOException {
             return unsignedByte() != 0;
         }
@@ -386,10 +391,12 @@ final class Payloads {
 
     static byte[] held(HeldPublish held) {
         Writer out = new Writer().string(held.clientId()).intValue(held.packetId()).intValue(held.qos())
-                .string(held.topic()).bool(held.retain()).longValue(held.expiresAtMillis())
-                .intValue(held.subscriptionIds().size());
-        held.subscriptionIds().forEach(out::intValue);
+                .string(held.topic()).bool(held.retain()).longValue(held.expiresAtMillis());
+        writeIds(out, held.subscriptionIds());
         writeMessage(out, held.message());
+        if (held.queue() != null) { // Added last: a reader that does not know it stops before it.
+            out.string(held.queue());
+        }
         return out.toBytes();
     }
 
@@ -400,6 +407,51 @@ final class Payloads {
         String topic = in.string();
         boolean retain = in.bool();
         long expiresAt = in.longValue();
+        List<Integer> ids = readIds(in);
+        Message message = readMessage(in);
+        return new HeldPublish(clientId, packetId, qos, topic, retain, expiresAt, ids, message,
+                in.more() ? in.string() : null);
+    }
+
+    /** A {@code QOS2_PUBLISHED} record as first written: client id, packet id, message id. */
+    static byte[] published(String clientId, int packetId, long messageId) {
+        return new Writer().string(clientId).intValue(packetId).longValue(messageId).toBytes();
+    }
+
+    /**
+     * A {@code QOS2_PUBLISHED} record of a send from a shared subscription's queue: the three fields of
+     * {@link #published}, then the queue, topic, retain flag, expiry and subscription identifiers. A reader that
+     * knows only the first three stops there, and the record means to it what it meant before.
+     */
+    static byte[] sharedPublished(HeldPublish publish) {
+        Writer out = new Writer(96).string(publish.clientId()).intValue(publish.packetId())
+                .longValue(publish.message().id()).string(publish.queue()).string(publish.topic()).bool(publish.retain())
+                .longValue(publish.expiresAtMillis());
+        writeIds(out, publish.subscriptionIds());
+        return out.toBytes();
+    }
+
+    static RecordKey.Published readPublished(Reader in) throws IOException {
+        String clientId = in.string();
+        int packetId = in.intValue();
+        long messageId = in.longValue();
+        if (!in.more()) {
+            return new RecordKey.Published(clientId, packetId, messageId, null);
+        }
+        String queue = in.string();
+        String topic = in.string();
+        boolean retain = in.bool();
+        long expiresAt = in.longValue();
+        return new RecordKey.Published(clientId, packetId, messageId,
+                new RecordKey.SharedSend(queue, topic, retain, expiresAt, readIds(in)));
+    }
+
+    private static void writeIds(Writer out, List<Integer> subscriptionIds) {
+        out.intValue(subscriptionIds.size());
+        subscriptionIds.forEach(out::intValue);
+    }
+
+    private static List<Integer> readIds(Reader in) throws IOException {
         int count = in.intValue();
         if (count < 0 || count > 65_535) {
             throw new IOException("subscription identifiers: " + count + " (expected: 0 to 65535)");
@@ -408,7 +460,7 @@ final class Payloads {
         for (int i = 0; i < count; i++) {
             ids.add(in.intValue());
         }
-        return new HeldPublish(clientId, packetId, qos, topic, retain, expiresAt, ids, readMessage(in));
+        return ids;
     }
 
     static byte[] session(SessionState session) {

@@ -2,6 +2,8 @@ package dev.lintas.broker.store;
 
 import dev.lintas.broker.core.Binding;
 
+import java.util.List;
+
 /**
  * What a record is about. Records with the same key supersede each other: the one with the highest sequence number
  * is the current state, and compaction keeps only that one (or none, for a tombstone).
@@ -21,8 +23,21 @@ record RecordKey(Kind kind, Object id) {
     record InFlight(String clientId, int packetId) {
     }
 
-    /** An outgoing QoS 2 PUBLISH of a client, sent with {@code packetId} and not answered yet. */
-    record Published(String clientId, int packetId, long messageId) {
+    /**
+     * An outgoing QoS 2 PUBLISH of a client, sent with {@code packetId} and not answered yet.
+     *
+     * @param from where it came from when that was a shared subscription's queue; null when it came from the session's
+     *        own queue or was a retained message, and in records written before the store kept this
+     */
+    record Published(String clientId, int packetId, long messageId, SharedSend from) {
+    }
+
+    /**
+     * A QoS 2 PUBLISH sent from a shared subscription's queue: the queue, and what the session needs to hold it and
+     * re-send it, should the broker stop before the client answers (see {@link Recovery}).
+     */
+    record SharedSend(String queue, String topic, boolean retain, long expiresAtMillis,
+            List<Integer> subscriptionIds) {
     }
 
     static RecordKey message(long id) {

@@ -33,7 +33,10 @@ enum RecordType {
     /** An outgoing QoS 2 message's packet id: the client answered PUBREC, and PUBCOMP has not come yet. */
     QOS2_SENT(19, false),
     QOS2_COMPLETED(20, true),
-    /** An outgoing QoS 2 message was sent with this packet id, not answered yet: a re-send keeps the id. */
+    /**
+     * An outgoing QoS 2 message was sent with this packet id, not answered yet: a re-send keeps the id. One sent from
+     * a shared subscription's queue also carries that queue and what a held re-send needs (fields added at the end).
+     */
     QOS2_PUBLISHED(21, false),
     /**
      * An outgoing PUBLISH held for the client's next connection, whole (it is in no queue), with its packet id: a

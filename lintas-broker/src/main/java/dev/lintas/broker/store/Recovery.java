@@ -49,6 +49,8 @@ public final class Recovery {
     private final Map<String, Integer> restored = new HashMap<>();
     /** Queue entries not restored because a session holds their message; removed once the store listens again. */
     private final List<StoredRecord.Entry> heldElsewhere = new ArrayList<>();
+    /** What becomes of the outgoing QoS 2 sends the stop left unanswered; decided by {@link #restore}. */
+    private UnansweredSends sends;
 
     Recovery(DurableStore store, LiveIndex index) {
         this.store = store;
@@ -120,7 +122,9 @@ public final class Recovery {
 
     /**
      * Puts the durable exchanges, queues, bindings and queued messages back into {@code host}, which must be fresh and
-     * use this store as its persistence.
+     * use this store as its persistence. A queued message that a session holds is not put back: one held when its
+     * connection ended, and one sent from a shared subscription's queue and not answered before the stop, which
+     * becomes held now ({@link UnansweredSends}, {@link #heldPublishes}).
      */
     public void restore(VirtualHost host) {
         store.mute(true);
@@ -141,17 +145,25 @@ public final class Recovery {
                 }
             }
             entries.sort(Comparator.comparingLong(StoredRecord.Entry::enqueueLsn));
-            Set<Long> held = new HashSet<>();
+            sends = UnansweredSends.sort(latest); // First: the sends it holds now are held records from here on.
+            Set<RecordKey> held = new HashSet<>();
+            Set<Long> heldFromAnyQueue = new HashSet<>(); // records that do not say which queue it left
             for (StoredRecord record : latest.values()) {
                 if (record.value() instanceof HeldPublish publish) {
-                    held.add(publish.message().id());
+                    if (publish.queue() == null) {
+                        heldFromAnyQueue.add(publish.message().id());
+                    } else {
+                        held.add(RecordKey.entry(publish.queue(), publish.message().id()));
+                    }
                 }
             }
             for (StoredRecord.Entry entry : entries) {
                 Message message = (Message) latest.get(RecordKey.message(entry.messageId())).value();
-                if (held.contains(entry.messageId())) {
+                if (held.contains(RecordKey.entry(entry.queue(), entry.messageId()))
+                        || heldFromAnyQueue.contains(entry.messageId())) {
                     // Held for a session after it left this queue, and the crash came before the removal was on
-                    // disk: it is the session's now, and must not be delivered from here too.
+                    // disk, or sent from here to a member still connected at the crash: it is the session's now,
+                    // and must not be delivered from here too.
                     heldElsewhere.add(entry);
                     continue;
                 }
@@ -168,8 +180,19 @@ public final class Recovery {
         } finally {
             store.mute(false);
         }
+        // The held records first: a crash before the removals leaves entries that the next recovery removes.
+        for (UnansweredSends.Held send : sends.held) {
+            store.publishHeld(send.publish());
+        }
         for (StoredRecord.Entry entry : heldElsewhere) {
             store.removed(entry.queue(), (Message) latest.get(RecordKey.message(entry.messageId())).value());
+        }
+        for (RecordKey.Published send : sends.dropped) {
+            store.qos2Completed(send.clientId(), send.packetId());
+        }
+        if (!sends.held.isEmpty()) {
+            log.info("store: {} QoS 2 messages sent from shared subscription queues and not answered before the "
+                    + "stop are held by the sessions they were sent to (MQTT 5 4.8.2)", sends.held.size());
         }
         Map<RecordKey, StoredRecord> kept = new HashMap<>();
         latest.forEach((key, record) -> {

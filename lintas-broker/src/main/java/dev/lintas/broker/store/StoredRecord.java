@@ -125,7 +125,7 @@ record StoredRecord(RecordKey key, long lsn, RecordType type, Object value, int 
                 value = record.type() == RecordType.QOS2_RECEIVED ? inFlight : null;
             }
             case QOS2_PUBLISHED -> {
-                var published = new RecordKey.Published(in.string(), in.intValue(), in.longValue());
+                var published = Payloads.readPublished(in);
                 key = RecordKey.qos2Out(published.clientId(), published.packetId());
                 value = published;
             }

@@ -13,14 +13,18 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -92,8 +96,13 @@ class MqttRestartTest {
 
     /** Publishes a marker and reads until it comes: nothing else may come before it. */
     private void expectNothingBeforeMarker(RawMqttClient client, String topic) throws Exception {
+        expectNothingBeforeMarker(client, topic, 1);
+    }
+
+    /** The same with a marker at {@code qos}: at 2, no QoS 2 message queued before it may be overtaken by it. */
+    private void expectNothingBeforeMarker(RawMqttClient client, String topic, int qos) throws Exception {
         Mqtt5BlockingClient pub = publisher();
-        publish(pub, topic, 1, false, "marker");
+        publish(pub, topic, qos, false, "marker");
         pub.disconnect();
         assertThat(drain(client, 1)).containsExactly("marker");
     }
@@ -308,38 +317,135 @@ class MqttRestartTest {
         }
     }
 
+    /**
+     * Joins {@code $share/g/PREFIX/#} at QoS 2 with subscription identifier 4, has {@code payload} published to it
+     * (with a message expiry of 600 s), and returns the PUBLISH the member gets, not answered.
+     */
+    private RawMqttClient.Packet sharedQos2Unanswered(RawMqttClient member, String prefix, String payload)
+            throws Exception {
+        assertThat(member.subscribeAndWait(1, "$share/g/" + prefix + "/#", 2, 4)).isEqualTo(2);
+        Mqtt5BlockingClient pub = publisher();
+        pub.publishWith().topic(prefix + "/x").qos(MqttQos.EXACTLY_ONCE).messageExpiryInterval(600)
+                .payload(payload.getBytes(StandardCharsets.UTF_8)).send();
+        pub.disconnect();
+        return nextPublish(member);
+    }
+
+    /** Reads the re-send of the held {@code sent}: DUP, its packet id, what it carried; and completes it. */
+    private static void completeHeldResend(RawMqttClient member, RawMqttClient.Packet sent) throws Exception {
+        RawMqttClient.Packet again = nextPublish(member);
+        assertThat(again.payload(true)).isEqualTo(sent.payload(true));
+        assertThat(again.dup()).isTrue();
+        assertThat(again.publishId()).as("the member knows the message by this id").isEqualTo(sent.publishId());
+        assertThat(again.subscriptionIds()).containsExactly(4);
+        assertThat(again.messageExpiry()).isBetween(1L, 600L);
+        member.reply(PUBREC, again.publishId());
+        assertThat(member.read().type()).isEqualTo(PUBREL);
+        member.reply(PUBCOMP, again.publishId());
+    }
+
     @Test
     void aHeldSharedSubscriptionQos2MessageIsResentOnceAfterARestart() throws Exception {
         mqtt = MqttBrokerUnderTest.startDurable(dataDir);
         RawMqttClient.Packet sent;
         try (RawMqttClient member = RawMqttClient.connect(mqtt.port(), "holder", true, true, 300, 0)) {
-            assertThat(member.subscribeAndWait(1, "$share/g/held/#", 2, 4)).isEqualTo(2);
-            Mqtt5BlockingClient pub = publisher();
-            pub.publishWith().topic("held/x").qos(MqttQos.EXACTLY_ONCE).messageExpiryInterval(600)
-                    .payload("kept for the member".getBytes(StandardCharsets.UTF_8)).send();
-            pub.disconnect();
-            sent = nextPublish(member); // never answered: the session holds it when the connection ends
+            sent = sharedQos2Unanswered(member, "held", "kept for the member"); // held when the connection ends
         }
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !mqtt.broker().mqtt().connected("holder"));
 
         restart();
 
         try (RawMqttClient member = RawMqttClient.connect(mqtt.port(), "holder", true, false, 300, 0)) {
-            RawMqttClient.Packet again = nextPublish(member);
-            assertThat(again.payload(true)).isEqualTo("kept for the member");
-            assertThat(again.dup()).isTrue();
-            assertThat(again.publishId()).isEqualTo(sent.publishId());
-            assertThat(again.subscriptionIds()).containsExactly(4);
-            assertThat(again.messageExpiry()).isBetween(1L, 600L);
-            member.reply(PUBREC, again.publishId());
-            RawMqttClient.Packet release = member.read();
-            assertThat(release.type()).isEqualTo(PUBREL);
-            member.reply(PUBCOMP, again.publishId());
+            completeHeldResend(member, sent);
             expectNothingBeforeMarker(member, "held/marker"); // not delivered from the group's queue as well
         }
         restart(); // Completed: nothing is re-sent any more.
         try (RawMqttClient member = RawMqttClient.connect(mqtt.port(), "holder", true, false, 300, 0)) {
             expectNothingBeforeMarker(member, "held/marker");
+        }
+    }
+
+    /**
+     * What the data-dir holds now, copied to {@code image} while the broker runs: with {@code fsync: always}, the
+     * state a {@code kill -9} at this moment leaves (a record being written may be torn, as in a crash).
+     */
+    private static void crashImage(Path dataDir, Path image) throws IOException {
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            for (Path file : files.sorted().toList()) {
+                Path copy = image.resolve(dataDir.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSharedQos2MessageInFlightAtACrashStaysWithItsMemberAndNoOtherMemberGetsIt(@TempDir Path image)
+            throws Exception {
+        mqtt = MqttBrokerUnderTest.startDurable(dataDir);
+        try (RawMqttClient other = RawMqttClient.connect(mqtt.port(), "other", true, true, 300, 0)) {
+            assertThat(other.subscribeAndWait(1, "$share/g/crash/#", 2)).isEqualTo(2);
+        } // Still a member, offline: the group's messages go to the member that is connected.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !mqtt.broker().mqtt().connected("other"));
+        RawMqttClient.Packet sent;
+        try (RawMqttClient member = RawMqttClient.connect(mqtt.port(), "member", true, true, 300, 0)) {
+            sent = sharedQos2Unanswered(member, "crash", "in flight at the crash");
+            // The broker dies now, with the member's connection open: nothing was held at a connection's end.
+            crashImage(dataDir, image);
+        }
+        mqtt.close(); // What this broker does from here on is not in the image.
+        mqtt = MqttBrokerUnderTest.startDurable(image);
+
+        try (RawMqttClient other = RawMqttClient.connect(mqtt.port(), "other", true, false, 300, 0)) {
+            // Alone in the group: had the message gone back to the group's queue, it would come before the marker.
+            expectNothingBeforeMarker(other, "crash/marker", 2);
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !mqtt.broker().mqtt().connected("other"));
+        try (RawMqttClient member = RawMqttClient.connect(mqtt.port(), "member", true, false, 300, 0)) {
+            completeHeldResend(member, sent);
+            expectNothingBeforeMarker(member, "crash/marker", 2);
+        }
+        mqtt.close(); // Completed: nothing is re-sent any more, to either member.
+        mqtt = MqttBrokerUnderTest.startDurable(image);
+        try (RawMqttClient member = RawMqttClient.connect(mqtt.port(), "member", true, false, 300, 0)) {
+            expectNothingBeforeMarker(member, "crash/marker", 2);
+        }
+    }
+
+    @Test
+    void aRetainedQos2MessageUnansweredAtACrashIsResentOnceWithItsPacketId(@TempDir Path image) throws Exception {
+        mqtt = MqttBrokerUnderTest.startDurable(dataDir);
+        Mqtt5BlockingClient pub = publisher();
+        publish(pub, "kept/x", 2, true, "retained at the crash");
+        pub.disconnect();
+        RawMqttClient.Packet sent;
+        try (RawMqttClient sub = RawMqttClient.connect(mqtt.port(), "late", true, true, 300, 0)) {
+            assertThat(sub.subscribeAndWait(1, "kept/#", 2)).isEqualTo(2);
+            sent = nextPublish(sub); // never answered; no queue has it
+            assertThat(sent.payload(true)).isEqualTo("retained at the crash");
+            crashImage(dataDir, image);
+        }
+        mqtt.close();
+        mqtt = MqttBrokerUnderTest.startDurable(image);
+
+        try (RawMqttClient sub = RawMqttClient.connect(mqtt.port(), "late", true, false, 300, 0)) {
+            RawMqttClient.Packet again = nextPublish(sub);
+            assertThat(again.payload(true)).isEqualTo("retained at the crash");
+            assertThat(again.dup()).isTrue();
+            assertThat(again.flags() & 1).as("the retain flag").isEqualTo(1);
+            assertThat(again.publishId()).as("the client knows the message by this id").isEqualTo(sent.publishId());
+            sub.reply(PUBREC, again.publishId());
+            assertThat(sub.read().type()).isEqualTo(PUBREL);
+            sub.reply(PUBCOMP, again.publishId());
+            expectNothingBeforeMarker(sub, "kept/marker", 2);
+        }
+        mqtt.close(); // Completed: not re-sent again.
+        mqtt = MqttBrokerUnderTest.startDurable(image);
+        try (RawMqttClient sub = RawMqttClient.connect(mqtt.port(), "late", true, false, 300, 0)) {
+            expectNothingBeforeMarker(sub, "kept/marker", 2);
         }
     }
 

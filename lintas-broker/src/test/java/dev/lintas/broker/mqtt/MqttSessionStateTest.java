@@ -32,7 +32,7 @@ class MqttSessionStateTest {
     @Test
     void anIdIsKeptThroughConnectionsThatDoNotResendItUntilItsMessageLeavesTheQueue() {
         Message kept = message(10);
-        state.sent(5, kept);
+        state.sent(outgoing(5, kept), false);
         state.unanswered(List.of(outgoing(5, kept)));
         state.unanswered(List.of()); // a connection that ended before the queue re-sent it
         state.unanswered(List.of());
@@ -51,7 +51,7 @@ class MqttSessionStateTest {
     @Test
     void anIdAwaitingPubcompStaysWhenItsMessageLeavesTheQueue() {
         Message answered = message(11);
-        state.sent(6, answered);
+        state.sent(outgoing(6, answered), false);
         state.unanswered(List.of(outgoing(6, answered)));
         state.awaitComplete(6); // the re-send got its PUBREC: the delivery is acknowledged next
         state.leftQueue(11);
@@ -88,5 +88,23 @@ class MqttSessionStateTest {
         assertThat(held).extracting(MqttInFlight.Outgoing::packetId).containsExactly(sharedQos2);
         assertThat(taking.inFlight().take(sharedQos2)).as("free for the re-send at once").isTrue();
         assertThat(taking.inFlight().take(sharedQos2)).as("but only once").isFalse();
+    }
+
+    @Test
+    void theGoingConnectionsEndLeavesTheStoreTheSendsOfTheConnectionThatTookTheSessionOver() {
+        MqttOutgoing going = new MqttOutgoing(state, 10);
+        MqttOutgoing taking = new MqttOutgoing(state, 10);
+        Message goingsMessage = message(30);
+        MqttInFlight.Outgoing goingsSend = outgoing(going.inFlight().nextPacketId(), goingsMessage);
+        going.inFlight().add(goingsSend);
+        state.sent(goingsSend, false);
+        MqttInFlight.Outgoing takingsSend = outgoing(taking.inFlight().nextPacketId(), message(31));
+        taking.inFlight().add(takingsSend);
+        state.sent(takingsSend, false); // on the wire, its record on disk: a crash now must re-send it with its id
+
+        state.unanswered(List.of(goingsSend)); // the going connection ends
+        state.leftQueue(goingsMessage.id()); // and its message is answered on the new one, say
+
+        assertThat(completed).containsExactly(goingsSend.packetId());
     }
 }

@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -290,19 +291,17 @@ class StoreTest {
         start();
         SessionRegistry<String> sessions = new SessionRegistry<>(clock::get, "mqtt.", store);
         sessions.connect("member", "connection-1", false, SessionRegistry.NEVER);
-        host.declareQueue(QueueSpec.named("group").asDurable(), null);
-        Message message = persistent("", "group", "held");
-        publishAndWait(message);
-        Subscription consumer = host.queue("group", null).getter();
-        Delivery sent = consumer.get(false).orElseThrow();
+        Message message = sentFromGroup("held");
         // The session holds it; the crash comes before its delivery is acknowledged to the group's queue.
-        store.publishHeld(new HeldPublish("member", 9, 2, "group/t", false, Long.MAX_VALUE, List.of(3),
-                sent.message()));
+        store.publishHeld(new HeldPublish("member", 9, 2, "group/t", false, Long.MAX_VALUE, List.of(3), message,
+                "group"));
         host.durableSince(0).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
         restart();
 
         assertThat(drain("group")).as("the session's now, not the queue's").isEmpty();
+        assertThat(drain("other")).as("another queue's copy is its own").extracting(StoreTest::text)
+                .containsExactly("held");
         HeldPublish held = store.recovery().heldPublishes().get("member").getFirst();
         assertThat(held.packetId()).isEqualTo(9);
         assertThat(held.subscriptionIds()).containsExactly(3);
@@ -315,8 +314,151 @@ class StoreTest {
         restart();
 
         assertThat(drain("group")).isEmpty();
+        assertThat(drain("other")).extracting(StoreTest::text).containsExactly("held");
         assertThat(store.recovery().heldPublishes()).isEmpty();
         assertThat(store.recovery().awaitingComplete()).containsEntry("member", List.of(9));
+    }
+
+    /**
+     * A message that reached the durable queues {@code group} and {@code other}, handed out once from {@code group}
+     * (unacknowledged), as to a member of a shared subscription.
+     */
+    private Message sentFromGroup(String body) throws Exception {
+        for (String queue : List.of("group", "other")) {
+            host.declareQueue(QueueSpec.named(queue).asDurable(), null);
+            host.bind(Binding.of("amq.fanout", queue, ""), null);
+        }
+        publishAndWait(persistent("amq.fanout", "", body));
+        return host.queue("group", null).getter().get(false).orElseThrow().message();
+    }
+
+    private static HeldPublish sharedSend(String clientId, int packetId, Message message) {
+        return new HeldPublish(clientId, packetId, 2, "group/t", true, 5_000_000, List.of(3, 4), message, "group");
+    }
+
+    /** The session of "member", sent a message of the durable queue "group" with packet id 9, not answered. */
+    private Message sentToMember() throws Exception {
+        new SessionRegistry<String>(clock::get, "mqtt.", store).connect("member", "connection-1", false,
+                SessionRegistry.NEVER);
+        Message message = sentFromGroup("in flight");
+        store.sharedQos2Published(sharedSend("member", 9, message));
+        return message;
+    }
+
+    private void waitForDisk() throws Exception {
+        host.durableSince(0).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aSharedQos2SendUnansweredAtACrashIsHeldByItsSessionAndNotRestoredToTheGroup() throws Exception {
+        start();
+        // Sent to the member, whose connection is still open when the broker stops: nothing was held then.
+        Message message = sentToMember();
+        waitForDisk();
+
+        restart();
+
+        assertThat(drain("group")).as("the member's now, never another member's").isEmpty();
+        assertThat(drain("other")).extracting(StoreTest::text).containsExactly("in flight");
+        assertThat(store.recovery().unansweredPublishes()).doesNotContainKey("member");
+        HeldPublish held = store.recovery().heldPublishes().get("member").getFirst();
+        assertThat(held.packetId()).isEqualTo(9);
+        assertThat(held.qos()).isEqualTo(2);
+        assertThat(held.topic()).isEqualTo("group/t");
+        assertThat(held.retain()).isTrue();
+        assertThat(held.expiresAtMillis()).isEqualTo(5_000_000);
+        assertThat(held.subscriptionIds()).containsExactly(3, 4);
+        assertThat(held.message().id()).isEqualTo(message.id());
+        assertThat(new String(held.message().payload(), StandardCharsets.UTF_8)).isEqualTo("in flight");
+        waitForDisk();
+
+        restart(); // The held record and the entry's removal are on disk: a second restart agrees.
+
+        assertThat(drain("group")).isEmpty();
+        assertThat(drain("other")).extracting(StoreTest::text).containsExactly("in flight");
+        assertThat(store.recovery().heldPublishes().get("member")).extracting(HeldPublish::packetId)
+                .containsExactly(9);
+        store.qos2Sent("member", 9); // the re-send's PUBREC supersedes it
+        waitForDisk();
+
+        restart();
+
+        assertThat(store.recovery().heldPublishes()).isEmpty();
+        assertThat(store.recovery().awaitingComplete()).containsEntry("member", List.of(9));
+    }
+
+    @Test
+    void aCrashBetweenTheHeldRecordAndTheEntrysRemovalNeitherLosesNorDoublesTheMessage() throws Exception {
+        start();
+        Message message = sentToMember();
+        store.publishHeld(sharedSend("member", 9, message)); // what the first recovery writes first; then the crash
+        waitForDisk();
+
+        restart();
+
+        assertThat(drain("group")).isEmpty();
+        assertThat(drain("other")).extracting(StoreTest::text).containsExactly("in flight");
+        assertThat(store.recovery().heldPublishes().get("member")).extracting(h -> h.message().id())
+                .containsExactly(message.id());
+        waitForDisk();
+
+        restart();
+
+        assertThat(drain("group")).isEmpty();
+        assertThat(drain("other")).extracting(StoreTest::text).containsExactly("in flight");
+        assertThat(store.recovery().heldPublishes().get("member")).hasSize(1);
+    }
+
+    @Test
+    void anUnansweredSendThatNothingWouldResendIsDroppedAndItsMessageStaysWithItsQueue() throws Exception {
+        start();
+        SessionRegistry<String> sessions = new SessionRegistry<>(clock::get, "mqtt.", store);
+        String own = sessions.connect("member", "connection-1", false, SessionRegistry.NEVER).session().queue();
+        sessions.connect("gone", "connection-2", false, SessionRegistry.NEVER);
+        host.declareQueue(QueueSpec.named(own).asDurable(), null);
+        Message queued = persistent("", own, "own");
+        publishAndWait(queued);
+        Message shared = sentFromGroup("shared");
+        store.qos2Published("member", 1, queued.id()); // from its own queue: re-sent from there with its id
+        store.qos2Published("member", 2, 999_999); // a message in no queue of its (a retained one): never re-sent
+        store.sharedQos2Published(sharedSend("gone", 3, shared));
+        store.sessionEnded("gone"); // the crash came before its packet ids were released
+        waitForDisk();
+
+        restart();
+
+        assertThat(drain("group")).as("back to the group: its member's session ended").extracting(StoreTest::text)
+                .containsExactly("shared");
+        assertThat(store.recovery().heldPublishes()).isEmpty();
+        assertThat(store.recovery().unansweredPublishes()).containsExactly(Map.entry("member",
+                Map.of(queued.id(), 1)));
+        waitForDisk();
+
+        restart(); // The dropped ones' records were tombstoned.
+
+        assertThat(store.recovery().unansweredPublishes()).containsExactly(Map.entry("member",
+                Map.of(queued.id(), 1)));
+        assertThat(drain("group")).extracting(StoreTest::text).containsExactly("shared");
+    }
+
+    @Test
+    void sendAndHeldRecordsOfTheFirstFormatStillReadAndTheNewFieldsAreOnlyAppended() throws Exception {
+        byte[] first = Payloads.published("member", 9, 77);
+        RecordKey.Published old = Payloads.readPublished(new Payloads.Reader(first));
+        assertThat(old).isEqualTo(new RecordKey.Published("member", 9, 77, null));
+        Message message = Message.builder(77, "", "group").payload(new byte[0]).persistent(true).build();
+        byte[] shared = Payloads.sharedPublished(sharedSend("member", 9, message));
+        assertThat(Arrays.copyOf(shared, first.length)).as("a reader of the first format reads the same three fields")
+                .isEqualTo(first);
+        assertThat(Payloads.readPublished(new Payloads.Reader(shared)).from()).isEqualTo(
+                new RecordKey.SharedSend("group", "group/t", true, 5_000_000, List.of(3, 4)));
+
+        byte[] firstHeld = Payloads.held(new HeldPublish("member", 9, 2, "group/t", true, 5_000_000, List.of(3, 4),
+                message, null));
+        byte[] held = Payloads.held(sharedSend("member", 9, message));
+        assertThat(Arrays.copyOf(held, firstHeld.length)).isEqualTo(firstHeld);
+        assertThat(Payloads.readHeld(new Payloads.Reader(firstHeld)).queue()).as("not known").isNull();
+        assertThat(Payloads.readHeld(new Payloads.Reader(held)).queue()).isEqualTo("group");
     }
 
     @Test
