@@ -46,8 +46,8 @@ import java.util.Set;
 final class MqttSessionState {
 
     private final String clientId;
-    /** Told of the ids awaiting PUBCOMP, so that they survive a restart. */
-    private final Persistence persistence;
+    /** Told of the ids awaiting PUBCOMP, so that they survive a restart; none once the session ended. */
+    private Persistence persistence;
     private final Map<Integer, Long> publishedAt = new HashMap<>();
     /** Outgoing QoS 2 PUBLISH packets of persistent messages not answered yet, which the store keeps: id to message. */
     private final Map<Integer, Long> sentUnanswered = new HashMap<>();
@@ -177,6 +177,9 @@ final class MqttSessionState {
         resendIds.clear();
         reservedForResend.clear();
         keepsResendIds = false;
+        // A connection of the ended session may still answer or end: nothing it does is the store's business any
+        // more, and a new session with the same client id must not get its records.
+        persistence = Persistence.NONE;
     }
 
     /** A PUBCOMP: returns whether the id was awaiting it. */

@@ -14,10 +14,27 @@ class MqttSessionStateTest {
 
     /** The outgoing QoS 2 ids the store was told to forget. */
     private final List<Integer> completed = new ArrayList<>();
+    /** Every other record the store was asked to write, by kind and packet id. */
+    private final List<String> written = new ArrayList<>();
     private final MqttSessionState state = new MqttSessionState("client", new Persistence() {
         @Override
         public void qos2Completed(String clientId, int packetId) {
             completed.add(packetId);
+        }
+
+        @Override
+        public void qos2Published(String clientId, int packetId, long messageId) {
+            written.add("published " + packetId);
+        }
+
+        @Override
+        public void qos2Sent(String clientId, int packetId) {
+            written.add("sent " + packetId);
+        }
+
+        @Override
+        public void publishHeld(dev.lintas.broker.core.HeldPublish held) {
+            written.add("held " + held.packetId());
         }
     });
 
@@ -106,5 +123,30 @@ class MqttSessionStateTest {
         state.leftQueue(goingsMessage.id()); // and its message is answered on the new one, say
 
         assertThat(completed).containsExactly(goingsSend.packetId());
+    }
+
+    /**
+     * A connection of a session that ended (a clean-start takeover) may still send, be answered or end: none of it
+     * reaches the store, which by then may hold a new session with the same client id.
+     */
+    @Test
+    void afterTheSessionEndedNothingReachesTheStore() {
+        MqttOutgoing going = new MqttOutgoing(state, 10);
+        MqttInFlight.Outgoing first = outgoing(going.inFlight().nextPacketId(), message(40));
+        going.inFlight().add(first);
+        state.sent(first, false);
+        state.ended();
+        written.clear();
+        completed.clear();
+
+        MqttInFlight.Outgoing late = outgoing(going.inFlight().nextPacketId(), message(41));
+        going.inFlight().add(late);
+        state.sent(late, false);
+        state.awaitComplete(late.packetId());
+        state.hold(first);
+        state.completed(late.packetId());
+
+        assertThat(written).isEmpty();
+        assertThat(completed).isEmpty();
     }
 }
