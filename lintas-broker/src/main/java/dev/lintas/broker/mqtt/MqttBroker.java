@@ -397,6 +397,11 @@ public final class MqttBroker {
         return new Answered<>(result, host.durableSince(position));
     }
 
+    /** Whether a durable store keeps what the broker is told (not {@link Persistence#NONE}). */
+    boolean durable() {
+        return persistence != Persistence.NONE;
+    }
+
     /** What {@link #pubRec} answered, and when that is durable. */
     record Answered<T>(T answer, CompletionStage<Void> durable) {
     }

@@ -685,13 +685,19 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
             return;
         }
         int kept = packetId;
+        // A QoS 2 PUBLISH of a persistent message waits for its packet id's record, so later ones may go out first:
+        // it uses no Topic Alias, which they could otherwise use before the client has seen it set.
+        boolean waitsForStore = qos == 2 && message.persistent() && broker.durable();
         MqttPublishMessage publish = encoder.encode(topic, qos, retain, dup, message, expiresAtMillis, broker.now(),
-                subscriptionIds, () -> kept > 0 && inFlight.take(kept) ? kept : inFlight.nextPacketId());
+                subscriptionIds, () -> kept > 0 && inFlight.take(kept) ? kept : inFlight.nextPacketId(),
+                !waitsForStore);
         if (publish == null) {
             log.debug("mqtt client '{}': PUBLISH to '{}' discarded, above the client's Maximum Packet Size",
                     clientId, topic);
             if (tag >= 0) {
                 from.ack(tag, false);
+            } else if (packetId > 0) {
+                sessionState.dropHeld(packetId); // a held re-send: forgotten, in the store too
             }
             return;
         }

@@ -70,6 +70,11 @@ final class MqttSessionState {
      * must not take, since the going one's end may hold them for a re-send.
      */
     private final Set<Integer> onTheWire = new HashSet<>();
+    /**
+     * The packet ids of held PUBLISH packets taken to be re-sent and not written yet (one may wait for room under the
+     * client's Receive Maximum): no new PUBLISH may take them meanwhile.
+     */
+    private final Set<Integer> resending = new HashSet<>();
     /** The last packet id given to a new PUBLISH; the next one is looked for after it. */
     private int lastPacketId;
 
@@ -174,6 +179,7 @@ final class MqttSessionState {
         }
         heldStored.clear();
         held.clear();
+        resending.clear();
         resendIds.clear();
         reservedForResend.clear();
         keepsResendIds = false;
@@ -269,7 +275,8 @@ final class MqttSessionState {
      */
     synchronized boolean reserves(int packetId) {
         return onTheWire.contains(packetId) || awaitingComplete.contains(packetId)
-                || reservedForResend.containsKey(packetId) || held.containsKey(packetId);
+                || reservedForResend.containsKey(packetId) || held.containsKey(packetId)
+                || resending.contains(packetId);
     }
 
     /** Takes a packet id for a new PUBLISH: one that {@link #reserves} nothing. It is on the wire until answered. */
@@ -286,6 +293,7 @@ final class MqttSessionState {
 
     /** Takes {@code packetId} for a re-send that keeps it; false if a PUBLISH on the wire has it already. */
     synchronized boolean takeKept(int packetId) {
+        resending.remove(packetId);
         return onTheWire.add(packetId);
     }
 
@@ -302,6 +310,7 @@ final class MqttSessionState {
         int packetId = outgoing.packetId();
         held.put(packetId, outgoing);
         onTheWire.remove(packetId);
+        resending.remove(packetId);
         sentUnanswered.remove(packetId); // Superseded in the store by the held record.
         if (outgoing.message().persistent() && heldStored.add(packetId)) {
             persistence.publishHeld(held(outgoing));
@@ -324,6 +333,7 @@ final class MqttSessionState {
     /** A held PUBLISH taken to re-send expired instead: it is dropped, in the store too. */
     synchronized void dropHeld(int packetId) {
         held.remove(packetId);
+        resending.remove(packetId);
         if (heldStored.remove(packetId)) {
             persistence.qos2Completed(clientId, packetId);
         }
@@ -332,6 +342,7 @@ final class MqttSessionState {
     /** Takes every held PUBLISH, oldest first, to re-send. */
     synchronized List<MqttInFlight.Outgoing> takeHeld() {
         List<MqttInFlight.Outgoing> all = List.copyOf(held.values());
+        resending.addAll(held.keySet()); // Reserved until written ({@link #takeKept}) or held again.
         held.clear();
         return all;
     }

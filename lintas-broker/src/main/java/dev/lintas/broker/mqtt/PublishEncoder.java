@@ -46,6 +46,16 @@ final class PublishEncoder {
      */
     MqttPublishMessage encode(String topic, int qos, boolean retain, boolean dup, Message message, long expiresAtMillis,
             long nowMillis, List<Integer> subscriptionIds, IntSupplier packetIds) {
+        return encode(topic, qos, retain, dup, message, expiresAtMillis, nowMillis, subscriptionIds, packetIds, true);
+    }
+
+    /**
+     * As {@link #encode(String, int, boolean, boolean, Message, long, long, List, IntSupplier)}; with
+     * {@code mayAlias} false, the PUBLISH carries its topic name and neither takes nor uses a Topic Alias: for one
+     * that will be written later than PUBLISH packets encoded after it, which must not depend on an alias it sets.
+     */
+    MqttPublishMessage encode(String topic, int qos, boolean retain, boolean dup, Message message, long expiresAtMillis,
+            long nowMillis, List<Integer> subscriptionIds, IntSupplier packetIds, boolean mayAlias) {
         MqttProperties properties = MqttProperties.NO_PROPERTIES;
         if (v5) { // A 3.1.1 connection may resume a v5 session: no identifiers then.
             properties = PublishProperties.toWire(message, expiresAtMillis, nowMillis);
@@ -55,7 +65,7 @@ final class PublishEncoder {
             }
         }
         // Measured as it will be sent, Topic Alias included; a message not sent takes no alias and no packet id.
-        TopicAliases.Outgoing named = aliases.peek(topic);
+        TopicAliases.Outgoing named = mayAlias ? aliases.peek(topic) : new TopicAliases.Outgoing(topic, 0);
         MqttProperties sent = properties;
         if (named.alias() > 0) {
             sent = new MqttProperties();
@@ -64,7 +74,9 @@ final class PublishEncoder {
                     named.alias()));
         }
         if (PacketSizes.publish(named.topic(), qos, sent, v5, message.size()) <= maxPacketSize) {
-            aliases.send(topic);
+            if (mayAlias) {
+                aliases.send(topic);
+            }
         } else if (named.alias() > 0 && !named.topic().isEmpty()
                 && PacketSizes.publish(topic, qos, properties, v5, message.size()) <= maxPacketSize) {
             named = new TopicAliases.Outgoing(topic, 0); // Fits only without the new alias: sent without one.

@@ -149,4 +149,22 @@ class MqttSessionStateTest {
         assertThat(written).isEmpty();
         assertThat(completed).isEmpty();
     }
+
+    /**
+     * After a restart the session holds a message with packet id 1, and the next id it would give is 1 too. A new
+     * connection takes the held message to re-send it, but it must wait for room under the Receive Maximum: until it
+     * is written, no new PUBLISH may take its id.
+     */
+    @Test
+    void aHeldIdTakenForItsReSendStaysReservedUntilItIsWritten() {
+        MqttSessionState restarted = new MqttSessionState("client", Persistence.NONE);
+        restarted.restoreHeld(new dev.lintas.broker.core.HeldPublish("client", 1, 2, "t", false, Long.MAX_VALUE,
+                List.of(), message(60), null));
+        List<MqttInFlight.Outgoing> taken = restarted.takeHeld(); // parked: the window is full
+
+        assertThat(taken).extracting(MqttInFlight.Outgoing::packetId).containsExactly(1);
+        assertThat(restarted.reserves(1)).isTrue();
+        assertThat(restarted.newPacketId()).isNotEqualTo(1);
+        assertThat(restarted.takeKept(1)).as("written at last, with its own id").isTrue();
+    }
 }

@@ -33,4 +33,39 @@ class PublishEncoderTest {
             }
         }
     }
+
+    /**
+     * A PUBLISH that will be written after others encoded later (a QoS 2 one waiting for its packet id's record) must
+     * neither use nor set a Topic Alias: the next one to the topic sets the alias itself, with the topic name.
+     */
+    @Test
+    void aPublishThatMayNotAliasCarriesItsTopicNameAndLeavesTheAliasesAlone() {
+        VirtualHost host = new VirtualHost("/", System::currentTimeMillis, QueueJournal.NONE);
+        Message message = host.message("amq.topic", "a.b").payload(new byte[] {1}).build();
+        PublishEncoder encoder = new PublishEncoder(true, new TopicAliases(0, 10), PacketSizes.UNLIMITED);
+        long now = System.currentTimeMillis();
+
+        MqttPublishMessage waiting = encoder.encode("a/b", 2, false, false, message, Long.MAX_VALUE, now, List.of(),
+                () -> 1, false);
+        MqttPublishMessage next = encoder.encode("a/b", 1, false, false, message, Long.MAX_VALUE, now, List.of(),
+                () -> 2);
+        MqttPublishMessage third = encoder.encode("a/b", 1, false, false, message, Long.MAX_VALUE, now, List.of(),
+                () -> 3);
+        try {
+            assertThat(waiting.variableHeader().topicName()).isEqualTo("a/b");
+            assertThat(waiting.variableHeader().properties().getProperty(TOPIC_ALIAS)).isNull();
+            assertThat(next.variableHeader().topicName()).as("sets the alias: the topic name goes with it")
+                    .isEqualTo("a/b");
+            assertThat(next.variableHeader().properties().getProperty(TOPIC_ALIAS).value()).isEqualTo(1);
+            assertThat(third.variableHeader().topicName()).as("uses the alias").isEmpty();
+            assertThat(third.variableHeader().properties().getProperty(TOPIC_ALIAS).value()).isEqualTo(1);
+        } finally {
+            waiting.release();
+            next.release();
+            third.release();
+        }
+    }
+
+    private static final int TOPIC_ALIAS = io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType.TOPIC_ALIAS
+            .value();
 }
