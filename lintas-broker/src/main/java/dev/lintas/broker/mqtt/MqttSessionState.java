@@ -70,6 +70,14 @@ final class MqttSessionState {
      * must not take, since the going one's end may hold them for a re-send.
      */
     private final Set<Integer> onTheWire = new HashSet<>();
+    /** The ids in {@link #reservedForResend} of QoS 2 PUBLISH packets: the client may hold them awaiting PUBREL. */
+    private final Set<Integer> qos2Resends = new HashSet<>();
+    /**
+     * The packet ids of QoS 2 PUBLISH packets that were sent, never answered, and whose message then left the queue
+     * unsent (expired, dropped): the client may still hold each, awaiting a PUBREL that will never come, and would take
+     * a new PUBLISH with it for a duplicate and drop it (MQTT 4.3.3). So they are never given again in this session.
+     */
+    private final Set<Integer> retired = new HashSet<>();
     /**
      * The packet ids of held PUBLISH packets taken to be re-sent and not written yet (one may wait for room under the
      * client's Receive Maximum): no new PUBLISH may take them meanwhile.
@@ -135,6 +143,7 @@ final class MqttSessionState {
 
     /** The client refused the QoS 2 PUBLISH with {@code packetId} (PUBREC with an error): the exchange is over. */
     synchronized void refused(int packetId) {
+        qos2Resends.remove(packetId);
         onTheWire.remove(packetId);
         boolean stored = sentUnanswered.remove(packetId) != null;
         stored |= heldStored.remove(packetId);
@@ -147,10 +156,12 @@ final class MqttSessionState {
     synchronized void restoreSent(long messageId, int packetId) {
         sentUnanswered.put(packetId, messageId);
         keepForResend(messageId, packetId);
+        qos2Resends.add(packetId);
     }
 
     /** The client answered a QoS 2 PUBLISH with PUBREC: PUBREL goes out, and the id stays taken until PUBCOMP. */
     synchronized void awaitComplete(int packetId) {
+        qos2Resends.remove(packetId);
         sentUnanswered.remove(packetId); // The store's record of it is superseded by the one below.
         heldStored.remove(packetId);
         if (awaitingComplete.add(packetId)) {
@@ -180,6 +191,8 @@ final class MqttSessionState {
         heldStored.clear();
         held.clear();
         resending.clear();
+        qos2Resends.clear();
+        retired.clear();
         resendIds.clear();
         reservedForResend.clear();
         keepsResendIds = false;
@@ -217,6 +230,9 @@ final class MqttSessionState {
     synchronized void unanswered(List<MqttInFlight.Outgoing> outgoing) {
         for (MqttInFlight.Outgoing sent : outgoing) {
             keepForResend(sent.message().id(), sent.packetId());
+            if (sent.qos() == 2) {
+                qos2Resends.add(sent.packetId());
+            }
             onTheWire.remove(sent.packetId());
         }
         // The store forgets the sends that will not be re-sent with their id (held ones, or gone from the queue). Those
@@ -234,6 +250,9 @@ final class MqttSessionState {
         Integer before = resendIds.put(messageId, packetId);
         if (before != null && before != packetId) {
             reservedForResend.remove(before);
+            if (qos2Resends.remove(before)) {
+                retired.add(before);
+            }
         }
         reservedForResend.put(packetId, messageId);
         keepsResendIds = true;
@@ -261,6 +280,9 @@ final class MqttSessionState {
             }
             reservedForResend.remove(packetId);
             keepsResendIds = !resendIds.isEmpty();
+            if (qos2Resends.remove(packetId)) {
+                retired.add(packetId); // Left unanswered: answered ones were taken out of qos2Resends first.
+            }
             Long stored = sentUnanswered.get(packetId);
             if (stored != null && stored == messageId) {
                 sentUnanswered.remove(packetId);
@@ -276,7 +298,7 @@ final class MqttSessionState {
     synchronized boolean reserves(int packetId) {
         return onTheWire.contains(packetId) || awaitingComplete.contains(packetId)
                 || reservedForResend.containsKey(packetId) || held.containsKey(packetId)
-                || resending.contains(packetId);
+                || resending.contains(packetId) || retired.contains(packetId);
     }
 
     /** Takes a packet id for a new PUBLISH: one that {@link #reserves} nothing. It is on the wire until answered. */

@@ -59,8 +59,9 @@ class MqttSessionStateTest {
 
         state.leftQueue(10); // expired, say, before anyone re-sent it
         assertThat(state.resendId(10)).isEqualTo(-1);
-        assertThat(state.reserves(5)).isFalse();
-        assertThat(completed).containsExactly(5);
+        assertThat(completed).containsExactly(5); // the store forgets it
+        // A QoS 2 id: the client may hold it awaiting PUBREL, so it is not given again (see the test below).
+        assertThat(state.reserves(5)).isTrue();
         state.leftQueue(10);
         assertThat(completed).containsExactly(5);
     }
@@ -84,8 +85,9 @@ class MqttSessionStateTest {
         state.unanswered(List.of(outgoing(7, message)));
         state.unanswered(List.of(outgoing(8, message)));
         assertThat(state.resendId(12)).isEqualTo(8);
-        assertThat(state.reserves(7)).isFalse();
         assertThat(state.reserves(8)).isTrue();
+        // The first id of a QoS 2 message: its client may hold it awaiting PUBREL, so it is not given again.
+        assertThat(state.reserves(7)).isTrue();
     }
 
     @Test
@@ -166,5 +168,29 @@ class MqttSessionStateTest {
         assertThat(restarted.reserves(1)).isTrue();
         assertThat(restarted.newPacketId()).isNotEqualTo(1);
         assertThat(restarted.takeKept(1)).as("written at last, with its own id").isTrue();
+    }
+
+    /**
+     * A QoS 2 PUBLISH sent and never answered, whose message then leaves the queue without being sent again (it
+     * expired, say): the client may hold its id awaiting PUBREL, so the id is never given to a new PUBLISH. A QoS 1
+     * one's id, or a QoS 2 one the client answered, is free again.
+     */
+    @Test
+    void theIdOfAQos2PublishLeftUnansweredWhoseMessageIsGoneIsNeverGivenAgain() {
+        MqttOutgoing going = new MqttOutgoing(state, 10);
+        Message qos2 = message(70);
+        MqttInFlight.Outgoing unanswered = outgoing(going.inFlight().nextPacketId(), qos2);
+        going.inFlight().add(unanswered);
+        Message qos1 = message(71);
+        MqttInFlight.Outgoing acked = new MqttInFlight.Outgoing(going.inFlight().nextPacketId(), 1, 2, null, "t",
+                false, qos1, Long.MAX_VALUE, List.of());
+        going.inFlight().add(acked);
+        state.unanswered(List.of(unanswered, acked)); // the connection ends
+
+        state.leftQueue(qos2.id()); // expired before it could be sent again
+        state.leftQueue(qos1.id());
+
+        assertThat(state.reserves(unanswered.packetId())).isTrue();
+        assertThat(state.reserves(acked.packetId())).isFalse();
     }
 }
