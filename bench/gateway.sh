@@ -22,6 +22,10 @@
 #                   long enough for the JVM to compile its hot paths (nginx and HAProxy need none)
 #   PORT_BASE=18080 Lintas listens here, the backend on +1, nginx on +2, HAProxy on +3 (all must be free)
 #   KEEP=1          keep the work dir (configs and logs) after a successful run; it is always kept on failure
+#   FORWARDED=1     nginx and HAProxy add the same request headers Lintas always adds (X-Forwarded-For,
+#                   X-Forwarded-Proto, X-Forwarded-Host, Forwarded, Via), and nginx passes Host through as Lintas
+#                   and HAProxy do, so that all three do the same work, as a user replacing them would have them
+#                   configured; FORWARDED=0 runs them without (less work than Lintas does)
 #
 # It installs nginx, haproxy, wrk and curl with apt-get when they are missing (as root), builds Lintas through
 # ./lintas on first use, starts every server itself in a temp dir, and stops every process it started, by PID, when
@@ -37,6 +41,7 @@ THREADS=${THREADS:-1}
 WARMUP=${WARMUP:-20}
 PORT_BASE=${PORT_BASE:-18080}
 KEEP=${KEEP:-0}
+FORWARDED=${FORWARDED:-1}
 
 LINTAS_PORT=$PORT_BASE
 BACKEND_PORT=$((PORT_BASE + 1))
@@ -50,6 +55,7 @@ export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 # shellcheck source=lib.sh
 . "$root/bench/lib.sh"
 
+case "$FORWARDED" in 0 | 1) ;; *) die "FORWARDED must be 0 or 1 (got '$FORWARDED')" ;; esac
 for n in DURATION ROUNDS CONNECTIONS THREADS WARMUP PORT_BASE; do
   [[ ${!n} =~ ^[0-9]+$ ]] && [ "${!n}" -gt 0 ] || die "$n must be a whole number > 0 (got '${!n}')"
 done
@@ -144,6 +150,26 @@ EOF
 # nginx as a reverse proxy: pooled HTTP/1.1 connections to the backend (keepalive 64), access log off. Its
 # client-side keepalive_requests is raised from the default 1000 too, since Lintas and HAProxy set no such limit
 # and wrk's reconnects would otherwise cost nginx alone.
+# The request headers Lintas adds to every request it forwards, for the peers too unless FORWARDED=0.
+nginx_forwarded=""
+haproxy_forwarded=""
+if [ "$FORWARDED" = 1 ]; then
+  # shellcheck disable=SC2016 # nginx's variables, not the shell's
+  nginx_forwarded='      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header Forwarded "for=$remote_addr;host=$host;proto=$scheme";
+      proxy_set_header Via "1.1 nginx";
+'
+  haproxy_forwarded='  option forwardfor
+  http-request set-header X-Forwarded-Proto http
+  http-request set-header X-Forwarded-Host %[req.hdr(host)]
+  http-request set-header Forwarded "for=%[src];host=%[req.hdr(host)];proto=http"
+  http-request add-header Via "1.1 haproxy"
+'
+fi
+
 cat >"$work/nginx/nginx.conf" <<EOF
 worker_processes auto;
 pid logs/nginx.pid;
@@ -168,7 +194,7 @@ http {
       proxy_pass http://backend;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
-    }
+$nginx_forwarded    }
   }
 }
 EOF
@@ -189,7 +215,7 @@ frontend bench
   bind 127.0.0.1:$HAPROXY_PORT
   default_backend backend
 backend backend
-  server backend1 127.0.0.1:$BACKEND_PORT
+$haproxy_forwarded  server backend1 127.0.0.1:$BACKEND_PORT
 EOF
 
 # Lintas: one listener, every path to one upstream with the one backend; access log off; no admin section, so
@@ -283,7 +309,8 @@ echo "java:      $java_version ($JAVA_HOME)"
 echo "nginx:     $(nginx -v 2>&1 | sed 's/^nginx version: //') ($nginx_workers proxy workers)"
 echo "haproxy:   $(haproxy -v | head -1) ($haproxy_threads threads)"
 echo "wrk:       $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}' || true)"
-echo "script:    DURATION=$DURATION ROUNDS=$ROUNDS CONNECTIONS=$CONNECTIONS THREADS=$THREADS WARMUP=$WARMUP PORT_BASE=$PORT_BASE $0"
+echo "script:    DURATION=$DURATION ROUNDS=$ROUNDS CONNECTIONS=$CONNECTIONS THREADS=$THREADS WARMUP=$WARMUP PORT_BASE=$PORT_BASE FORWARDED=$FORWARDED $0"
+echo "headers:   Lintas adds X-Forwarded-For/-Proto/-Host, Forwarded and Via to every request; nginx and HAProxy $( [ "$FORWARDED" = 1 ] && echo 'are configured to add the same' || echo 'add none of them (FORWARDED=0: less work than Lintas)')"
 echo "wrk cmd:   wrk ${wrk_args[*]} http://127.0.0.1:PORT/   (lintas $LINTAS_PORT, nginx $NGINX_PORT, haproxy $HAPROXY_PORT; backend $BACKEND_PORT)"
 echo "order:     rounds alternate the targets, rotating the order each round; warm-up ${WARMUP}s each first"
 echo
