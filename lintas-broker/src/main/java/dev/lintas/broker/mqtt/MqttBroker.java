@@ -157,8 +157,8 @@ public final class MqttBroker {
 
     /**
      * Brings back what the store recovered: retained messages, sessions (offline, with their QoS 2 packet ids awaiting
-     * PUBREL and PUBCOMP, their unanswered QoS 2 sends and the PUBLISH packets they hold), the shared subscription groups of those sessions, and the wills that were waiting for their delay,
-     * scheduled again on {@code timer}. The host's queues, bindings and queued messages are restored already. Session
+     * PUBREL and PUBCOMP, their unanswered QoS 2 sends and the PUBLISH packets they hold), the shared subscription
+     * groups of those sessions, and the wills that were waiting for their delay, scheduled again on {@code timer}. The host's queues, bindings and queued messages are restored already. Session
      * and group queues that no restored session owns (left by a crash between a session's end and its queue's
      * delete) are deleted. Does nothing without a store. Call once, before the listener binds.
      */

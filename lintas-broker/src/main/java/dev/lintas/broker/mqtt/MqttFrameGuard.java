@@ -26,11 +26,11 @@ import io.netty.handler.codec.mqtt.MqttVersion;
  * </ul>
  * Bytes pass on unchanged, each buffer once this guard has looked at all of it, so the decoder never decodes a
  * packet the guard has not checked (the bytes of a CONNECT with bad flags are dropped, and it is refused once its
- * protocol level is known). At a violation, the bytes of the packets before it pass on, then a failed message carrying an
- * {@link MqttBadInput}, which {@link MqttHandler} answers like a decoder failure; all that comes after is dropped. A
- * failed message for the first CONNECT, at level 5, has CONNECT's fixed header, and the guard records level 5 where
- * the decoder would have ({@link MqttBadInput#decoderVersion}), so that the answer is a v5 CONNACK. A packet that is
- * malformed in other ways is left to the decoder.
+ * protocol level is known). At a violation, the bytes of the packets before it pass on, then a failed message
+ * carrying an {@link MqttBadInput}, which {@link MqttHandler} answers like a decoder failure; all that comes after is
+ * dropped. A failed message for the first CONNECT, at level 5, has CONNECT's fixed header, and the guard records
+ * level 5 where the decoder would have ({@link MqttBadInput#decoderVersion}), so that the answer is a v5 CONNACK. A
+ * packet that is malformed in other ways is left to the decoder.
  * <p>
  * The cost on the hot path: a PUBLISH's topic length, packet id and property length are read, its topic and payload
  * passed over; its properties are walked only when it has some. A state machine over one packet at a time, reading

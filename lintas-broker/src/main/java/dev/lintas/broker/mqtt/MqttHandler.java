@@ -20,7 +20,6 @@ import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
-import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
@@ -30,8 +29,6 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
-import io.netty.handler.codec.mqtt.MqttSubAckMessage;
-import io.netty.handler.codec.mqtt.MqttSubAckPayload;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
@@ -434,8 +431,9 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
         auth = new EnhancedAuth(authenticator);
         authenticatingConnect = msg;
         String requested = msg.payload().clientIdentifier();
-        authStep(auth.start(requested == null ? "" : requested, (byte[]) WireProperties.value(msg.variableHeader().properties(),
-                MqttProperties.MqttPropertyType.AUTHENTICATION_DATA)));
+        byte[] data = (byte[]) WireProperties.value(msg.variableHeader().properties(),
+                MqttProperties.MqttPropertyType.AUTHENTICATION_DATA);
+        authStep(auth.start(requested == null ? "" : requested, data));
     }
 
     private void authReceived(MqttMessage msg) {
@@ -768,56 +766,33 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
     // ---- SUBSCRIBE, UNSUBSCRIBE
 
     private void subscribe(MqttSubscribeMessage msg) {
-        List<? extends MqttProperties.MqttProperty> ids = msg.idAndPropertiesVariableHeader().properties()
-                .getProperties(MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value());
-        int subscriptionId = ids.isEmpty() ? 0 : (Integer) ids.get(0).value();
-        if (ids.size() > 1 || !ids.isEmpty() && subscriptionId == 0) {
-            close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), "SUBSCRIBE with subscription identifiers "
-                    + ids.stream().map(MqttProperties.MqttProperty::value).toList() + " (expected: one, not 0)");
+        MqttSubscribeRequest request = new MqttSubscribeRequest(msg, version == MqttVersion.MQTT_5);
+        String violation = request.violation();
+        if (violation != null) {
+            close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), violation);
             return;
         }
-        List<MqttTopicSubscription> wanted = msg.payload().topicSubscriptions();
-        if (wanted.stream().anyMatch(sub -> sub.option().isNoLocal()
-                && MqttSharedGroups.Shared.parse(sub.topicFilter()) != null)) {
-            close(disconnect(MqttReasonCodes.Disconnect.PROTOCOL_ERROR), "No Local on a shared subscription");
-            return;
-        }
-        List<Integer> codes = new ArrayList<>(wanted.size());
+        int subscriptionId = request.subscriptionId();
         List<Runnable> retainedSends = new ArrayList<>();
-        List<String> refused = new ArrayList<>();
-        for (MqttTopicSubscription sub : wanted) {
+        for (MqttTopicSubscription sub : msg.payload().topicSubscriptions()) {
             String filter = sub.topicFilter();
             MqttSharedGroups.Shared group = MqttSharedGroups.Shared.parse(filter);
-            int limit = broker.limits().filterRefusal(session, filter, version == MqttVersion.MQTT_5);
-            if (group != null ? !group.valid() : !MqttBroker.validFilter(filter)) {
-                codes.add(version == MqttVersion.MQTT_5 ? 0x8F : 0x80);
-                refused.add("'" + filter + "': not a valid " + (group != null ? "shared subscription" : "topic filter"));
-            } else if (limit != MqttLimits.ALLOWED) {
-                codes.add(limit);
-                refused.add("'" + filter + "': over the broker's topic or subscription limits");
+            if (request.refuses(filter, group,
+                    broker.limits().filterRefusal(session, filter, version == MqttVersion.MQTT_5))) {
+                continue;
+            }
+            MqttSubscriptionOption option = sub.option();
+            MqttBroker.Subscribed subscribed = broker.subscribe(session, filter, new SubscriptionOptions(
+                    option.qos().value(), option.isNoLocal(), option.isRetainAsPublished(),
+                    option.retainHandling().value(), subscriptionId));
+            request.granted(subscribed.options().qos());
+            if (group == null) {
+                retainedSends.add(retainedSend(filter, subscribed));
             } else {
-                MqttSubscriptionOption option = sub.option();
-                MqttBroker.Subscribed subscribed = broker.subscribe(session, filter, new SubscriptionOptions(
-                        option.qos().value(), option.isNoLocal(), option.isRetainAsPublished(),
-                        option.retainHandling().value(), subscriptionId));
-                codes.add(subscribed.options().qos());
-                if (group == null) {
-                    retainedSends.add(retainedSend(filter, subscribed));
-                } else {
-                    joinShared(filter, group); // No retained messages for a shared subscription (MQTT 5 4.8.2).
-                }
+                joinShared(filter, group); // No retained messages for a shared subscription (MQTT 5 4.8.2).
             }
         }
-        MqttProperties ackProperties = refused.isEmpty() || version != MqttVersion.MQTT_5
-                ? MqttProperties.NO_PROPERTIES
-                : ReasonStrings.forAck(String.join("; ", refused), problemInformation, 2 + codes.size(),
-                        clientMaxPacketSize);
-        // Built by hand: the builder takes QoS values only, not v5 reason codes such as 0x8F.
-        ctx.writeAndFlush(new MqttSubAckMessage(
-                new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
-                new MqttMessageIdAndPropertiesVariableHeader(msg.idAndPropertiesVariableHeader().messageId(),
-                        ackProperties),
-                new MqttSubAckPayload(codes)));
+        ctx.writeAndFlush(request.subAck(problemInformation, clientMaxPacketSize));
         retainedSends.forEach(Runnable::run);
         ctx.flush();
         updateFlow();
