@@ -32,9 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 
@@ -77,8 +75,7 @@ public final class MqttBroker {
     private final Authenticator authenticator;
     private final MqttMetrics metrics = new MqttMetrics();
     private final MqttSharedGroups shared;
-    /** Wills waiting out their v5 Will Delay Interval, by client id. */
-    private final ConcurrentHashMap<String, PendingWill> pendingWills = new ConcurrentHashMap<>();
+    private final MqttWills wills;
     /** The QoS 2 state of each live session, by session queue name (unique to one session). */
     private final ConcurrentHashMap<String, MqttSessionState> states = new ConcurrentHashMap<>();
     /** Enhanced authentication methods, by name. */
@@ -92,26 +89,6 @@ public final class MqttBroker {
      */
     record Will(String topic, int qos, boolean retain, byte[] payload, long delayMillis,
             PublishProperties properties) {
-    }
-
-    /** A will waiting for its delay; whoever removes it from {@link #pendingWills} first decides its fate. */
-    private static final class PendingWill {
-        final Will will;
-        final Session<MqttHandler> session;
-        /** Set just after the will is put in {@link #pendingWills}: null for that moment. */
-        volatile Future<?> timer;
-
-        PendingWill(Will will, Session<MqttHandler> session) {
-            this.will = will;
-            this.session = session;
-        }
-
-        void cancel() {
-            Future<?> scheduled = timer;
-            if (scheduled != null) {
-                scheduled.cancel(false);
-            } // Else the timer, once set, finds the will gone from the map and does nothing.
-        }
     }
 
     /**
@@ -146,6 +123,7 @@ public final class MqttBroker {
         this.drops = drops;
         this.limits = new MqttLimits(settings);
         this.shared = new MqttSharedGroups(host, settings);
+        this.wills = new MqttWills(sessions, persistence, clock, this::publishWill);
         // The packet id a session keeps for a message's re-send is free once the message leaves the session's queue.
         drops.watchSessionQueues((queue, message) -> {
             MqttSessionState state = states.get(queue);
@@ -195,10 +173,7 @@ public final class MqttBroker {
             }
         }
         for (WillState kept : recovery.pendingWills()) {
-            Will will = new Will(kept.topic(), kept.qos(), kept.retain(), kept.payload(), 0,
-                    PublishProperties.fromStored(kept.properties()));
-            schedule(kept.clientId(), sessions.find(kept.clientId()).orElse(null), will,
-                    Math.max(0, kept.publishAt() - clock.getAsLong()), timer);
+            wills.restore(kept, timer);
         }
     }
 
@@ -284,14 +259,7 @@ public final class MqttBroker {
             long expiryMillis) {
         SessionRegistry.Connected<MqttHandler> connected = sessions.connect(clientId, holder, cleanStart,
                 expiryMillis);
-        PendingWill pending = pendingWills.remove(clientId);
-        if (pending != null) {
-            pending.cancel();
-            persistence.willDone(clientId);
-            if (!connected.present()) {
-                publishWill(clientId, pending.will); // The session it belonged to ended now: its will goes now.
-            }
-        }
+        wills.connected(clientId, connected.present());
         if (connected.previousHolder() != null && connected.previousHolder() != holder) {
             connected.previousHolder().takenOver();
         }
@@ -386,15 +354,15 @@ public final class MqttBroker {
     }
 
     /**
-     * A client's PUBREC for an outgoing QoS 2 PUBLISH, through {@code answer} (which records the id as awaiting
+     * A client's PUBREC for an outgoing QoS 2 PUBLISH, answered by {@code outgoing} (which records the id as awaiting
      * PUBCOMP, {@link MqttOutgoing#pubRec}); the stage completes once that record is durable. The PUBREL must wait for
      * it: sent earlier, a crash could bring back the id as unanswered, and the re-sent PUBLISH would follow a PUBREL
      * the client has completed, a second delivery [MQTT-4.3.3-6].
      */
-    <T> Answered<T> pubRec(java.util.function.Supplier<T> answer) {
+    Answered pubRec(MqttOutgoing outgoing, int packetId, int reasonCode) {
         long position = host.durablePosition();
-        T result = answer.get();
-        return new Answered<>(result, host.durableSince(position));
+        Byte reason = outgoing.pubRec(packetId, reasonCode);
+        return new Answered(reason, host.durableSince(position));
     }
 
     /** Whether a durable store keeps what the broker is told (not {@link Persistence#NONE}). */
@@ -402,8 +370,12 @@ public final class MqttBroker {
         return persistence != Persistence.NONE;
     }
 
-    /** What {@link #pubRec} answered, and when that is durable. */
-    record Answered<T>(T answer, CompletionStage<Void> durable) {
+    /**
+     * What {@link #pubRec} answered, and when that is durable.
+     *
+     * @param reason the reason code of the PUBREL to send, or null for none (a refusing PUBREC ended the exchange)
+     */
+    record Answered(Byte reason, CompletionStage<Void> durable) {
     }
 
     /** What {@link #release} did. */
@@ -506,47 +478,12 @@ public final class MqttBroker {
      */
     void connectionEnded(Session<MqttHandler> session, Will will, long expiryMillis,
             ScheduledExecutorService timer) {
-        String clientId = session.clientId();
-        long delay = Math.min(will.delayMillis(), expiryMillis);
-        if (delay <= 0 || sessions.find(clientId).orElse(null) != session) {
-            // No delay, or the session has ended already (a clean start took its client id over): the will goes now.
-            publishWill(clientId, will);
-            return;
-        }
-        persistence.willPending(new WillState(clientId, will.topic(), will.qos(), will.retain(), will.payload(),
-                will.properties().toStored(), clock.getAsLong() + delay));
-        schedule(clientId, session, will, delay, timer);
-    }
-
-    /**
-     * Publishes the will after {@code delay}, unless a connection resumes {@code session} first (null: a will restored
-     * without its session, which nothing can resume).
-     */
-    private void schedule(String clientId, Session<MqttHandler> session, Will will, long delay,
-            ScheduledExecutorService timer) {
-        PendingWill pending = new PendingWill(will, session);
-        PendingWill previous = pendingWills.put(clientId, pending);
-        if (previous != null) {
-            previous.cancel(); // Left by a connection that a newer one replaced.
-        }
-        pending.timer = timer.schedule(() -> {
-            // A new connection to the same session cancels the will [MQTT-3.1.3-9]; one that started a new session
-            // does not.
-            boolean resumed = session != null && sessions.find(clientId)
-                    .filter(current -> current == session && sessions.state(current) == Session.State.CONNECTED)
-                    .isPresent();
-            if (pendingWills.remove(clientId, pending)) {
-                if (!resumed) {
-                    publishWill(clientId, will);
-                }
-                persistence.willDone(clientId);
-            }
-        }, delay, TimeUnit.MILLISECONDS);
+        wills.connectionEnded(session, will, expiryMillis, timer);
     }
 
     /** Wills waiting out their delay. */
     public int pendingWills() {
-        return pendingWills.size();
+        return wills.pending();
     }
 
     private void publishWill(String clientId, Will will) {

@@ -186,9 +186,9 @@ final class MqttHandler extends ChannelInboundHandlerAdapter implements Consumer
                 int packetId = packetId(msg);
                 int reason = msg.variableHeader() instanceof MqttPubReplyMessageVariableHeader header
                         ? header.reasonCode() & 0xFF : 0;
-                MqttBroker.Answered<Byte> release = broker.pubRec(() -> outgoing.pubRec(packetId, reason));
-                if (release.answer() != null) {
-                    releases.add(new MqttPublishAcks.Ack(MqttMessageType.PUBREL, packetId, release.answer(), null),
+                MqttBroker.Answered release = broker.pubRec(outgoing, packetId, reason);
+                if (release.reason() != null) {
+                    releases.add(new MqttPublishAcks.Ack(MqttMessageType.PUBREL, packetId, release.reason(), null),
                             release.durable());
                 } else {
                     writeParked(); // A refusing PUBREC ended the exchange: its place is free.
