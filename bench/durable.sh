@@ -101,19 +101,9 @@ broker:
   mqtt:
     listen: 127.0.0.1:$LINTAS_PORT
 EOF
-cat >"$work/mosquitto.conf" <<EOF
-listener $MOSQUITTO_PORT 127.0.0.1
-allow_anonymous true
-persistence true
-persistence_location $work/mosquitto-data/
-max_inflight_messages $MAX_INFLIGHT
-max_queued_messages $MAX_QUEUED
-log_dest stderr
-log_type error
-log_type warning
-connection_messages false
-EOF
-chmod 644 "$work/mosquitto.conf" "$work/lintas.yaml"
+mosquitto_conf "$work/mosquitto.conf" "$MOSQUITTO_PORT" "$MAX_INFLIGHT" "$MAX_QUEUED" \
+  "persistence true" "persistence_location $work/mosquitto-data/"
+chmod 644 "$work/lintas.yaml"
 "$root/lintas" check -c "$work/lintas.yaml" >/dev/null || die "lintas check rejected $work/lintas.yaml"
 
 start lintas "$root/lintas" run -c "$work/lintas.yaml"

@@ -115,3 +115,23 @@ field() { tr '\t' '\n' <"$2" | awk -F= -v n="$1" '$1 == n {print $2; exit}'; }
 
 # Two decimals, or n/a as it is.
 two() { awk -v v="$1" 'BEGIN { if (v == "n/a") print v; else printf "%.2f", v }'; }
+
+# Writes a Mosquitto config to $1: one listener on 127.0.0.1:$2, anonymous clients, the in-flight and queue bounds
+# $3 and $4 (Lintas's, so that both brokers hold the same), only warnings and errors logged (no line per
+# connection), and the persistence lines given after them.
+mosquitto_conf() {
+  local file=$1 port=$2 inflight=$3 queued=$4
+  shift 4
+  {
+    echo "listener $port 127.0.0.1"
+    echo "allow_anonymous true"
+    printf '%s\n' "$@"
+    echo "max_inflight_messages $inflight"
+    echo "max_queued_messages $queued"
+    echo "log_dest stderr"
+    echo "log_type error"
+    echo "log_type warning"
+    echo "connection_messages false"
+  } >"$file"
+  chmod 644 "$file"
+}

@@ -123,18 +123,8 @@ EOF
 # Mosquitto: one listener on loopback, anonymous clients, persistence off (Mosquitto's built-in default; the
 # Debian package's /etc/mosquitto/mosquitto.conf turns it on, and is not read), the same bounds as Lintas, and
 # only warnings and errors logged (no line per connection).
-cat >"$work/mosquitto.conf" <<EOF
-listener $MOSQUITTO_PORT 127.0.0.1
-allow_anonymous true
-persistence false
-max_inflight_messages $MAX_INFLIGHT
-max_queued_messages $MAX_QUEUED
-log_dest stderr
-log_type error
-log_type warning
-connection_messages false
-EOF
-chmod 644 "$work/mosquitto.conf" "$work/lintas.yaml"
+mosquitto_conf "$work/mosquitto.conf" "$MOSQUITTO_PORT" "$MAX_INFLIGHT" "$MAX_QUEUED" "persistence false"
+chmod 644 "$work/lintas.yaml"
 
 "$root/lintas" check -c "$work/lintas.yaml" >/dev/null || die "lintas check rejected $work/lintas.yaml"
 
