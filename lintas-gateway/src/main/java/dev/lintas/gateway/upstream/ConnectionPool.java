@@ -17,8 +17,14 @@ import io.netty.channel.EventLoopGroup;
  * that its own loop is not using it) rather than open a new one; this keeps reuse high when clients are spread
  * unevenly, without making two loops share their busy connections, which would cost a thread hand-off per event.
  * <p>
- * Thread-safe: any loop acquires and releases. The newest idle connection is taken first (LIFO), so that the
- * oldest age out.
+ * The connection that has been idle longest is taken first (FIFO), so that requests spread evenly over the pooled
+ * connections, and so over the worker processes of a server, each of which owns some of them. Taking the newest
+ * first would feed back on itself: the connection released last is the one whose answer came last, from the
+ * busiest worker, so that worker would get the next request too (with nginx as the server, a benchmark saw one of
+ * two workers take all the load). When the load drops, the pool shrinks to the connections that the load uses
+ * within {@code keepalive-timeout}: one idle longer is closed when its turn comes, or by the sweep.
+ * <p>
+ * Thread-safe: any loop acquires and releases.
  */
 public final class ConnectionPool {
 
@@ -83,7 +89,7 @@ public final class ConnectionPool {
 
     private Channel take(ConcurrentLinkedDeque<Idle> deque, long nowNanos) {
         Idle idle;
-        while ((idle = deque.pollLast()) != null) {
+        while ((idle = deque.pollFirst()) != null) {
             idleCount.decrementAndGet();
             if (idle.channel.isActive() && nowNanos - idle.since < keepaliveNanos) {
                 return idle.channel;
