@@ -327,7 +327,7 @@ final class ProxyExchange {
 
     void downstreamReadComplete() {
         if (state == State.PROXYING && conn != null) {
-            conn.channel().flush();
+            LoopFlushes.flushAfterPass(conn.channel(), loop);
         }
     }
 
@@ -440,7 +440,7 @@ final class ProxyExchange {
         if (from != conn || state != State.PROXYING) {
             return;
         }
-        ctx.flush();
+        LoopFlushes.flushAfterPass(ctx, loop);
         if (!ctx.channel().isWritable()) {
             upstreamPaused = true; // resumed by downstreamWritable()
             from.channel().config().setAutoRead(false);
@@ -468,7 +468,8 @@ final class ProxyExchange {
         finish();
         if (keepAlive) {
             // The connection goes on at once; a write that fails later closes it through exceptionCaught.
-            ctx.writeAndFlush(last, ctx.voidPromise());
+            ctx.write(last, ctx.voidPromise());
+            LoopFlushes.flushAfterPass(ctx, loop);
             downstream.exchangeDone(this, true);
         } else {
             // Closing must wait for the write, or it would drop what is still queued.

@@ -1,0 +1,56 @@
+package dev.lintas.gateway.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+
+class LoopFlushesTest {
+
+    @Test
+    void flushesWaitForTheEndOfThePassAndThenAllGoOut() {
+        List<String> flushed = new ArrayList<>();
+        EmbeddedChannel first = new EmbeddedChannel(countFlushes(flushed, "first"));
+        EmbeddedChannel second = new EmbeddedChannel(countFlushes(flushed, "second"));
+        first.write("a");
+        second.write("b");
+
+        // Both asked during the same pass of first's loop: nothing goes out until that pass has ended.
+        LoopFlushes.flushAfterPass(first, first.eventLoop());
+        LoopFlushes.flushAfterPass(second, first.eventLoop());
+        assertThat(flushed).isEmpty();
+        assertThat((Object) first.readOutbound()).isNull();
+        assertThat((Object) second.readOutbound()).isNull();
+
+        first.runPendingTasks();
+        assertThat(flushed).containsExactly("first", "second");
+        assertThat((Object) first.readOutbound()).isEqualTo("a");
+        assertThat((Object) second.readOutbound()).isEqualTo("b");
+
+        // The next pass schedules its own flush again.
+        first.write("c");
+        LoopFlushes.flushAfterPass(first, first.eventLoop());
+        assertThat((Object) first.readOutbound()).isNull();
+        first.runPendingTasks();
+        assertThat((Object) first.readOutbound()).isEqualTo("c");
+        assertThat(flushed).containsExactly("first", "second", "first");
+        first.finishAndReleaseAll();
+        second.finishAndReleaseAll();
+    }
+
+    private static ChannelOutboundHandlerAdapter countFlushes(List<String> flushed, String name) {
+        return new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+                flushed.add(name);
+                ctx.flush();
+            }
+        };
+    }
+}
