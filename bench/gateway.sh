@@ -26,6 +26,9 @@
 #                   X-Forwarded-Proto, X-Forwarded-Host, Forwarded, Via), and nginx passes Host through as Lintas
 #                   and HAProxy do, so that all three do the same work, as a user replacing them would have them
 #                   configured; FORWARDED=0 runs them without (less work than Lintas does)
+#   MAX_STEAL=5     on a virtual machine, a round in which the host took more than this share (percent) of the CPU
+#                   time during any of its three runs (steal, from /proc/stat) is run again, up to ROUNDS extra
+#                   rounds in all, since such a run measures the neighbours; the report shows each run's steal
 #
 # It installs nginx, haproxy, wrk and curl with apt-get when they are missing (as root), builds Lintas through
 # ./lintas on first use, starts every server itself in a temp dir, and stops every process it started, by PID, when
@@ -42,6 +45,7 @@ WARMUP=${WARMUP:-20}
 PORT_BASE=${PORT_BASE:-18080}
 KEEP=${KEEP:-0}
 FORWARDED=${FORWARDED:-1}
+MAX_STEAL=${MAX_STEAL:-5}
 
 LINTAS_PORT=$PORT_BASE
 BACKEND_PORT=$((PORT_BASE + 1))
@@ -59,6 +63,7 @@ case "$FORWARDED" in 0 | 1) ;; *) die "FORWARDED must be 0 or 1 (got '$FORWARDED
 for n in DURATION ROUNDS CONNECTIONS THREADS WARMUP PORT_BASE; do
   [[ ${!n} =~ ^[0-9]+$ ]] && [ "${!n}" -gt 0 ] || die "$n must be a whole number > 0 (got '${!n}')"
 done
+[[ $MAX_STEAL =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "MAX_STEAL must be a number of percent >= 0 (got '$MAX_STEAL')"
 [ "$CONNECTIONS" -ge "$THREADS" ] || die "CONNECTIONS ($CONNECTIONS) must be at least THREADS ($THREADS)"
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -266,7 +271,8 @@ for name in "${names[@]}"; do
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:${port_of[$name]}/" >"$work/warmup-$name.txt"
 done
 
-declare -A rps p99 errs
+declare -A rps p99 errs steal
+reruns=0
 for ((r = 1; r <= ROUNDS; r++)); do
   # Rotate the order each round: 1: lintas nginx haproxy, 2: nginx haproxy lintas, 3: haproxy lintas nginx, ...
   order=()
@@ -276,7 +282,9 @@ for ((r = 1; r <= ROUNDS; r++)); do
   for name in "${order[@]}"; do
     out="$work/round$r-$name.txt"
     log "round $r/$ROUNDS: $name"
+    before=$(cpu_jiffies)
     wrk "${wrk_args[@]}" "http://127.0.0.1:${port_of[$name]}/" >"$out"
+    steal[$name,$r]=$(steal_pct "$before" "$(cpu_jiffies)")
     kill -0 "$(pid_of "$name")" 2>/dev/null \
       || { cat "$out" >&2; tail -n 30 "$work/$name.log" >&2; die "$name died during round $r"; }
     rps[$name,$r]=$(awk '/^Requests\/sec:/ {print $2}' "$out")
@@ -290,6 +298,16 @@ for ((r = 1; r <= ROUNDS; r++)); do
       sed 's/^/    /' "$out" >&2
     fi
   done
+  worst=$(for name in "${names[@]}"; do echo "${steal[$name,$r]}"; done | sort -g | tail -n 1)
+  if awk -v w="$worst" -v m="$MAX_STEAL" 'BEGIN { exit !(w > m) }'; then
+    if [ "$reruns" -lt "$ROUNDS" ]; then
+      reruns=$((reruns + 1))
+      log "round $r: the host took ${worst}% of the CPU time (steal) during one of its runs, over MAX_STEAL=$MAX_STEAL; running the round again ($reruns of at most $ROUNDS re-runs)"
+      r=$((r - 1))
+      continue
+    fi
+    log "round $r: steal ${worst}% is over MAX_STEAL=$MAX_STEAL, but the $ROUNDS re-runs are used up; the round stands"
+  fi
 done
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -343,6 +361,14 @@ compare() {   # $1 = the other target's name, $2 = its label
     "$(ratio "${med_rps[lintas]}" "${med_rps[$1]}")" "${med_rps[lintas]}" "${med_rps[$1]}" \
     "$(ratio "${med_p99[lintas]}" "${med_p99[$1]}")" "${med_p99[lintas]}" "${med_p99[$1]}"
 }
+printf '%-8s' "steal %"
+for ((r = 1; r <= ROUNDS; r++)); do
+  printf ' | %s' "$(for name in "${names[@]}"; do printf '%s:%s ' "${name:0:1}" "${steal[$name,$r]}"; done)"
+done
+echo
+echo "(steal: the share of CPU time the host took during each run, l/n/h = lintas/nginx/haproxy; $reruns round(s) run again for steal over ${MAX_STEAL}%)"
+echo
+
 compare nginx nginx
 compare haproxy HAProxy
 echo "(req/s: higher is better; p99 ratio: lower is better. wrk, the backend and the proxy share the machine's cores.)"

@@ -85,6 +85,19 @@ start() {
   log "started $name (pid $!): $*"
 }
 
+# The machine's CPU time so far, in jiffies, as "STEAL TOTAL" from the first line of /proc/stat. Steal is time a
+# virtual machine's CPUs wanted to run while the host ran something else; a run that saw much of it measured the
+# neighbours as much as the software.
+cpu_jiffies() {
+  awk 'NR == 1 { t = 0; for (i = 2; i <= 9; i++) t += $i; print $9, t; exit }' /proc/stat
+}
+
+# The share of CPU time stolen between two cpu_jiffies snapshots, in percent with one decimal.
+steal_pct() {
+  awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); d = y[2] - x[2]
+    printf "%.1f", (d > 0 ? 100 * (y[1] - x[1]) / d : 0) }'
+}
+
 # Median of the numbers given as arguments (mean of the two middle ones for an even count); n/a for none.
 median() {
   printf '%s\n' "$@" | sort -g | awk 'NF { v[++n] = $1 } END {
