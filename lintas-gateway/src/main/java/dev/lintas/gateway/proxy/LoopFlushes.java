@@ -2,7 +2,7 @@ package dev.lintas.gateway.proxy;
 
 import java.util.ArrayDeque;
 
-import io.netty.channel.ChannelOutboundInvoker;
+import io.netty.channel.Channel;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 
@@ -12,9 +12,9 @@ import io.netty.util.concurrent.FastThreadLocal;
  * On a busy loop one pass handles many connections: requests from clients, responses from servers. Flushing each
  * at once makes one write per message and wakes its reader (the server, or the client) once per message; on a
  * machine where the proxy shares its cores with them, each of those wake-ups can preempt the loop in the middle of
- * its pass. Flushing them together after the pass hands every reader all its messages in one wake-up, which costs
- * all three sides less CPU per request and takes no longer: the writes would have waited for the same pass anyway
- * whenever the reader had preempted the loop.
+ * its pass. Flushing them together after the pass hands every reader all its messages in one wake-up, so that
+ * each reader does more per wake-up and switches less. The pass is short, since its writes are what it leaves for
+ * the end.
  * <p>
  * One instance per event-loop thread, used only on it.
  */
@@ -27,19 +27,27 @@ final class LoopFlushes implements Runnable {
         }
     };
 
-    private final ArrayDeque<ChannelOutboundInvoker> pending = new ArrayDeque<>();
+    private final ArrayDeque<Channel> pending = new ArrayDeque<>();
     private boolean scheduled;
 
     private LoopFlushes() {
     }
 
     /**
-     * Flushes {@code target} once the loop has handled every connection of its current pass. Call it on the loop
-     * that owns {@code target}; a target asked twice is flushed twice, which costs nothing the second time.
+     * Flushes {@code channel} once {@code loop}, the loop of the calling thread, has handled every connection of
+     * its current pass. The channel may belong to another loop (a pooled connection borrowed from it); Netty hands
+     * its flush over. A channel asked twice is flushed twice, which costs nothing the second time.
+     * <p>
+     * A channel over its high water mark is flushed at once instead: whoever checks its writability next (to stop
+     * reading the other side) should judge what the socket could not take, not what merely waited for the pass.
      */
-    static void flushAfterPass(ChannelOutboundInvoker target, EventExecutor loop) {
+    static void flushAfterPass(Channel channel, EventExecutor loop) {
+        if (!channel.isWritable()) {
+            channel.flush();
+            return;
+        }
         LoopFlushes flushes = OF_LOOP.get();
-        flushes.pending.add(target);
+        flushes.pending.add(channel);
         if (!flushes.scheduled) {
             flushes.scheduled = true;
             loop.execute(flushes);
@@ -49,9 +57,9 @@ final class LoopFlushes implements Runnable {
     @Override
     public void run() {
         scheduled = false;
-        ChannelOutboundInvoker target;
-        while ((target = pending.poll()) != null) {
-            target.flush();
+        Channel channel;
+        while ((channel = pending.poll()) != null) {
+            channel.flush();
         }
     }
 }

@@ -440,7 +440,7 @@ final class ProxyExchange {
         if (from != conn || state != State.PROXYING) {
             return;
         }
-        LoopFlushes.flushAfterPass(ctx, loop);
+        LoopFlushes.flushAfterPass(ctx.channel(), loop);
         if (!ctx.channel().isWritable()) {
             upstreamPaused = true; // resumed by downstreamWritable()
             from.channel().config().setAutoRead(false);
@@ -469,7 +469,7 @@ final class ProxyExchange {
         if (keepAlive) {
             // The connection goes on at once; a write that fails later closes it through exceptionCaught.
             ctx.write(last, ctx.voidPromise());
-            LoopFlushes.flushAfterPass(ctx, loop);
+            LoopFlushes.flushAfterPass(ctx.channel(), loop);
             downstream.exchangeDone(this, true);
         } else {
             // Closing must wait for the write, or it would drop what is still queued.

@@ -7,6 +7,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -42,6 +44,25 @@ class LoopFlushesTest {
         assertThat(flushed).containsExactly("first", "second", "first");
         first.finishAndReleaseAll();
         second.finishAndReleaseAll();
+    }
+
+    @Test
+    void aChannelOverItsHighWaterMarkIsFlushedAtOnce() {
+        List<String> flushed = new ArrayList<>();
+        EmbeddedChannel channel = new EmbeddedChannel(countFlushes(flushed, "full"));
+        int high = channel.config().getWriteBufferHighWaterMark();
+        channel.write(Unpooled.wrappedBuffer(new byte[high + 1]));
+        assertThat(channel.isWritable()).isFalse();
+
+        LoopFlushes.flushAfterPass(channel, channel.eventLoop());
+        assertThat(flushed).containsExactly("full");
+        assertThat(channel.isWritable()).isTrue();
+        ByteBuf out = channel.readOutbound();
+        assertThat(out.readableBytes()).isEqualTo(high + 1);
+        out.release();
+        channel.runPendingTasks();
+        assertThat(flushed).containsExactly("full");
+        channel.finishAndReleaseAll();
     }
 
     private static ChannelOutboundHandlerAdapter countFlushes(List<String> flushed, String name) {
