@@ -20,6 +20,11 @@
 #   THREADS=1       wrk threads (-t)
 #   WARMUP=20       seconds of unmeasured load per proxy before the first round; the same for all three,
 #                   long enough for the JVM to compile its hot paths (nginx and HAProxy need none)
+#   WARMUP_ROUNDS=3 unmeasured rounds, exactly like the measured ones, after that warm-up. Between its runs a
+#                   proxy sits idle while the other two run; the first few times load resumes after such a gap,
+#                   the JVM recompiles hot methods whose idle-time branches it had not seen (connections closing,
+#                   metric windows that rotated), which a long-running server has long since done. Three rounds let
+#                   that settle for Lintas; nginx and HAProxy run them too. 0 skips them.
 #   PORT_BASE=18080 Lintas listens here, the backend on +1, nginx on +2, HAProxy on +3 (all must be free)
 #   KEEP=1          keep the work dir (configs and logs) after a successful run; it is always kept on failure
 #   FORWARDED=1     nginx and HAProxy add the same request headers Lintas always adds (X-Forwarded-For,
@@ -42,6 +47,7 @@ ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-50}
 THREADS=${THREADS:-1}
 WARMUP=${WARMUP:-20}
+WARMUP_ROUNDS=${WARMUP_ROUNDS:-3}
 PORT_BASE=${PORT_BASE:-18080}
 KEEP=${KEEP:-0}
 FORWARDED=${FORWARDED:-1}
@@ -63,6 +69,7 @@ case "$FORWARDED" in 0 | 1) ;; *) die "FORWARDED must be 0 or 1 (got '$FORWARDED
 for n in DURATION ROUNDS CONNECTIONS THREADS WARMUP PORT_BASE; do
   [[ ${!n} =~ ^[0-9]+$ ]] && [ "${!n}" -gt 0 ] || die "$n must be a whole number > 0 (got '${!n}')"
 done
+[[ $WARMUP_ROUNDS =~ ^[0-9]+$ ]] || die "WARMUP_ROUNDS must be a whole number >= 0 (got '$WARMUP_ROUNDS')"
 [[ $MAX_STEAL =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "MAX_STEAL must be a number of percent >= 0 (got '$MAX_STEAL')"
 [ "$CONNECTIONS" -ge "$THREADS" ] || die "CONNECTIONS ($CONNECTIONS) must be at least THREADS ($THREADS)"
 
@@ -271,6 +278,15 @@ for name in "${names[@]}"; do
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:${port_of[$name]}/" >"$work/warmup-$name.txt"
 done
 
+# The same rotation as the measured rounds below, unmeasured.
+for ((r = 1; r <= WARMUP_ROUNDS; r++)); do
+  for ((i = 0; i < 3; i++)); do
+    name=${names[$(((r - 1 + i) % 3))]}
+    log "warm-up round $r/$WARMUP_ROUNDS: $name"
+    wrk "${wrk_args[@]}" "http://127.0.0.1:${port_of[$name]}/" >"$work/warmup-round$r-$name.txt"
+  done
+done
+
 declare -A rps p99 errs steal
 reruns=0
 for ((r = 1; r <= ROUNDS; r++)); do
@@ -327,10 +343,10 @@ echo "java:      $java_version ($JAVA_HOME)"
 echo "nginx:     $(nginx -v 2>&1 | sed 's/^nginx version: //') ($nginx_workers proxy workers)"
 echo "haproxy:   $(haproxy -v | head -1) ($haproxy_threads threads)"
 echo "wrk:       $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}' || true)"
-echo "script:    DURATION=$DURATION ROUNDS=$ROUNDS CONNECTIONS=$CONNECTIONS THREADS=$THREADS WARMUP=$WARMUP PORT_BASE=$PORT_BASE FORWARDED=$FORWARDED $0"
+echo "script:    DURATION=$DURATION ROUNDS=$ROUNDS CONNECTIONS=$CONNECTIONS THREADS=$THREADS WARMUP=$WARMUP WARMUP_ROUNDS=$WARMUP_ROUNDS PORT_BASE=$PORT_BASE FORWARDED=$FORWARDED $0"
 echo "headers:   Lintas adds X-Forwarded-For/-Proto/-Host, Forwarded and Via to every request; nginx and HAProxy $( [ "$FORWARDED" = 1 ] && echo 'are configured to add the same' || echo 'add none of them (FORWARDED=0: less work than Lintas)')"
 echo "wrk cmd:   wrk ${wrk_args[*]} http://127.0.0.1:PORT/   (lintas $LINTAS_PORT, nginx $NGINX_PORT, haproxy $HAPROXY_PORT; backend $BACKEND_PORT)"
-echo "order:     rounds alternate the targets, rotating the order each round; warm-up ${WARMUP}s each first"
+echo "order:     rounds alternate the targets, rotating the order each round; warm-up ${WARMUP}s each, then $WARMUP_ROUNDS unmeasured rounds"
 echo
 
 # Per-round columns, then the medians.
