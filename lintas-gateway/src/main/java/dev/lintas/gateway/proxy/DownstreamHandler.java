@@ -172,6 +172,8 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         boolean requestComplete = exchange.requestComplete();
         current = null;
         if (!keepAlive || context.draining()) {
+            // The end of the response may wait for the loop's pass (LoopFlushes); closing drops what is unflushed.
+            ctx.flush();
             if (requestComplete) {
                 releaseQueued();
                 ctx.close();

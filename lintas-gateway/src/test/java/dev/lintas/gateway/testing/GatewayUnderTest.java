@@ -54,10 +54,15 @@ public final class GatewayUnderTest implements AutoCloseable {
      *        {@code {address: 127.0.0.1:3000, weight: 3}}
      */
     public static GatewayUnderTest proxying(String upstreamKeys, String... servers) {
+        return proxyingWithDrain("1s", upstreamKeys, servers);
+    }
+
+    /** As {@link #proxying(String, String...)}, with another {@code drain-timeout}, such as {@code "60s"}. */
+    public static GatewayUnderTest proxyingWithDrain(String drainTimeout, String upstreamKeys, String... servers) {
         return start("""
                 gateway:
                   access-log: off
-                  drain-timeout: 1s
+                  drain-timeout: %s
                   listeners:
                     - listen: 127.0.0.1:0
                   routes:
@@ -66,7 +71,7 @@ public final class GatewayUnderTest implements AutoCloseable {
                   upstreams:
                     app:
                 %s      servers: [%s]
-                """.formatted(upstreamKeys.stripIndent().indent(6), String.join(", ", servers)));
+                """.formatted(drainTimeout, upstreamKeys.stripIndent().indent(6), String.join(", ", servers)));
     }
 
     /** Reads YAML text that holds a {@code gateway:} section, failing the test on any config problem. */

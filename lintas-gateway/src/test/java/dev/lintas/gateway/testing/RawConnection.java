@@ -118,6 +118,16 @@ public final class RawConnection implements AutoCloseable {
         return new Response(statusLine, status, headers, body);
     }
 
+    /** Reads exactly {@code n} bytes; throws {@link EOFException} if the stream ends first. */
+    public byte[] readBytes(int n) throws IOException {
+        byte[] bytes = in.readNBytes(n);
+        if (bytes.length < n) {
+            throw new EOFException("the connection ended after " + bytes.length + " of " + n + " bytes: "
+                    + new String(bytes, StandardCharsets.ISO_8859_1));
+        }
+        return bytes;
+    }
+
     /** Reads a status line and header section only, as the answer to HEAD has no body; returns them as text. */
     public String readHead() throws IOException {
         StringBuilder head = new StringBuilder();

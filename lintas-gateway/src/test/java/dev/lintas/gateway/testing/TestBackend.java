@@ -3,6 +3,7 @@ package dev.lintas.gateway.testing;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,6 +26,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -56,6 +58,8 @@ import io.netty.util.concurrent.GlobalEventExecutor;
  *   <li>{@code /close}: the backend's name with {@code Connection: close}; a later request on that connection
  *   is answered by a reset;</li>
  *   <li>{@code /stall}: a head announcing 100 bytes, 10 of them, and then nothing;</li>
+ *   <li>{@code /hold}: a head announcing 10 bytes and 5 of them ({@code hello}); the other 5 ({@code world})
+ *   when the test calls {@link #releaseHeld()};</li>
  *   <li>{@code /ws}: a WebSocket that says {@code hello} first, then echoes text frames;</li>
  *   <li>{@code /health}: 200, or 503 while {@link #unhealthy(boolean)} says so;</li>
  *   <li>anything else: the backend's name.</li>
@@ -73,6 +77,7 @@ public final class TestBackend implements AutoCloseable {
     private final Map<String, AtomicInteger> byPath = new ConcurrentHashMap<>();
     private final AtomicLong bytesReceived = new AtomicLong();
     private final AtomicLong bytesSent = new AtomicLong();
+    private final Set<ChannelHandlerContext> held = ConcurrentHashMap.newKeySet();
     private volatile boolean unhealthy;
     private volatile boolean resetRequests;
     private volatile boolean resetReused;
@@ -134,6 +139,20 @@ public final class TestBackend implements AutoCloseable {
 
     public long bytesReceived() {
         return bytesReceived.get();
+    }
+
+    /** Ends every {@code /hold} response begun so far. */
+    public void releaseHeld() {
+        for (ChannelHandlerContext ctx : held) {
+            held.remove(ctx);
+            ctx.executor().execute(() -> ctx.writeAndFlush(new DefaultLastHttpContent(
+                    Unpooled.copiedBuffer("world", StandardCharsets.US_ASCII))));
+        }
+    }
+
+    /** Whether a {@code /hold} response waits for {@link #releaseHeld()}. */
+    public boolean holding() {
+        return !held.isEmpty();
     }
 
     /** Body bytes written by {@code /bytes/N} so far. */
@@ -280,6 +299,13 @@ public final class TestBackend implements AutoCloseable {
                 HttpUtil.setContentLength(head, 100);
                 ctx.write(head);
                 ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[10])));
+            } else if (path.equals("/hold")) {
+                HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+                HttpUtil.setContentLength(head, 10);
+                head.headers().set("X-Backend", name);
+                ctx.write(head);
+                ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer("hello", StandardCharsets.US_ASCII)));
+                held.add(ctx);
             } else if (path.equals("/sink")) {
                 send(ctx, HttpResponseStatus.OK, Long.toString(received));
             } else if (path.startsWith("/delay/")) {
