@@ -1,6 +1,7 @@
 package dev.lintas.gateway.proxy;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
 
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.EventExecutor;
@@ -50,7 +51,11 @@ final class LoopFlushes implements Runnable {
         flushes.pending.add(channel);
         if (!flushes.scheduled) {
             flushes.scheduled = true;
-            loop.execute(flushes);
+            try {
+                loop.execute(flushes);
+            } catch (RejectedExecutionException e) {
+                flushes.run(); // the loop is shutting down: no pass will end, so flush now
+            }
         }
     }
 

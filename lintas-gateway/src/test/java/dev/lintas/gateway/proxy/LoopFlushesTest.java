@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -11,6 +12,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 
 class LoopFlushesTest {
@@ -62,6 +64,27 @@ class LoopFlushesTest {
         out.release();
         channel.runPendingTasks();
         assertThat(flushed).containsExactly("full");
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aLoopThatIsShuttingDownFlushesAtOnce() {
+        List<String> flushed = new ArrayList<>();
+        EmbeddedChannel channel = new EmbeddedChannel(countFlushes(flushed, "late"));
+        DefaultEventLoop stopped = new DefaultEventLoop();
+        stopped.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+        channel.write("a");
+
+        LoopFlushes.flushAfterPass(channel, stopped);
+        assertThat(flushed).containsExactly("late");
+        assertThat((Object) channel.readOutbound()).isEqualTo("a");
+
+        // Nothing is left marked as scheduled: the next pass schedules its flush as usual.
+        channel.write("b");
+        LoopFlushes.flushAfterPass(channel, channel.eventLoop());
+        assertThat((Object) channel.readOutbound()).isNull();
+        channel.runPendingTasks();
+        assertThat((Object) channel.readOutbound()).isEqualTo("b");
         channel.finishAndReleaseAll();
     }
 
