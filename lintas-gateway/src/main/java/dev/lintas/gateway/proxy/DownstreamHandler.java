@@ -172,8 +172,6 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         boolean requestComplete = exchange.requestComplete();
         current = null;
         if (!keepAlive || context.draining()) {
-            // The end of the response may wait for the loop's pass (LoopFlushes); closing drops what is unflushed.
-            ctx.flush();
             if (requestComplete) {
                 releaseQueued();
                 ctx.close();
@@ -206,6 +204,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         lingering = true;
+        ctx.flush(); // the end of the response may still wait for the loop's pass (LoopFlushes)
         if (ctx.channel() instanceof DuplexChannel duplex) {
             duplex.shutdownOutput();
         }

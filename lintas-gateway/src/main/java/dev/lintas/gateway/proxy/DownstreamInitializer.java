@@ -41,7 +41,6 @@ public final class DownstreamInitializer extends ChannelInitializer<Channel> {
     /** Closes a client connection that sits between requests; others finish their exchange first. Its loop only. */
     public static void closeIfIdle(Channel ch) {
         if (ch.pipeline().get(PROXY) instanceof DownstreamHandler handler && handler.idle()) {
-            ch.flush(); // the end of the last response may still wait for the loop's pass (LoopFlushes)
             ch.close();
         }
     }

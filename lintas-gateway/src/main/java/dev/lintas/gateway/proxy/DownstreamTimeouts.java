@@ -7,7 +7,8 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.timeout.IdleStateEvent;
 
 /**
- * The two timeouts of a client connection, next to the socket where every byte in and out passes:
+ * The two timeouts of a client connection, next to the socket where every byte in and out passes (and where every
+ * close passes, which flushes first):
  * <ul>
  *   <li>the header timeout, the defence against slowloris: a request head must arrive whole within
  *   {@code header-timeout} of the connection opening or of its first byte, else {@link #HEADER_TIMEOUT} goes down
@@ -99,6 +100,16 @@ final class DownstreamTimeouts extends ChannelDuplexHandler {
         if (ctx.channel().isActive()) {
             ctx.fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
         }
+    }
+
+    /**
+     * Every close of a client connection passes here, next to the socket: what was written but waits for the end of
+     * the loop's pass ({@link LoopFlushes}) goes out first, since a close drops what is unflushed.
+     */
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        ctx.flush();
+        ctx.close(promise);
     }
 
     @Override

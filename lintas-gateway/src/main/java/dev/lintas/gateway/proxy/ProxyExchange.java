@@ -582,7 +582,6 @@ final class ProxyExchange {
         dropConnection();
         keepAlive = false;
         finish();
-        ctx.flush(); // what the client was sent so far may still wait for the loop's pass (LoopFlushes)
         ctx.close();
     }
 
